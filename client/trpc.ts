@@ -1,0 +1,91 @@
+import { QueryCache, QueryClient } from '@tanstack/react-query'
+import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client'
+import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server'
+import { createTRPCOptionsProxy } from '@trpc/tanstack-react-query'
+// Only the routers' types cross into the client; no server code is bundled.
+import type { createAuditRouter } from '../server/routers/audit.router.ts'
+import type { authRouter } from '../server/routers/auth.router.ts'
+import type { gridRouter } from '../server/routers/grid.router.ts'
+import type { AppRouter as ServerRouter } from '../server/routers/index.ts'
+import type { usersRouter } from '../server/routers/users.router.ts'
+import type { router } from '../server/trpc.ts'
+
+/**
+ * The server's router once it mounts auth, users and audit; until then the same shape composed from
+ * the routers themselves, so the client builds against the procedures as they are written.
+ */
+type ComposedRouter = ReturnType<
+  typeof router<{
+    grid: typeof gridRouter
+    auth: typeof authRouter
+    users: typeof usersRouter
+    audit: ReturnType<typeof createAuditRouter>
+  }>
+>
+export type AppRouter = ServerRouter extends {
+  _def: { record: { auth: unknown; users: unknown; audit: unknown } }
+}
+  ? ServerRouter
+  : ComposedRouter
+
+export type RouterInputs = inferRouterInputs<AppRouter>
+export type RouterOutputs = inferRouterOutputs<AppRouter>
+
+/** One area of the grid hierarchy as the tree and the search list show it. */
+export type GridNode = RouterOutputs['grid']['children'][number]
+/** One area with its geometry, ancestors and element counts. */
+export type GridDetail = RouterOutputs['grid']['get']
+export type GridSearchHit = RouterOutputs['grid']['search'][number]
+/** The signed-in caller: name, roles, permissions and area. */
+export type Me = RouterOutputs['auth']['me']
+
+/** Whether the server refused a request because nobody (or an expired session) is signed in. */
+export function isUnauthorized(error: unknown): boolean {
+  return error instanceof TRPCClientError && error.data?.code === 'UNAUTHORIZED'
+}
+
+/** Told when any request comes back UNAUTHORIZED: the session ended (expired, revoked, signed out). */
+export const sessionEvents = new EventTarget()
+export const SESSION_LOST = 'session-lost'
+
+export const queryClient = new QueryClient({
+  queryCache: new QueryCache({
+    onError: (error, query) => {
+      // auth.me's own refusal is how the sign-in screen learns it is needed; anything else means the
+      // session ended under the user's feet.
+      if (isUnauthorized(error) && !isMeKey(query.queryKey))
+        sessionEvents.dispatchEvent(new Event(SESSION_LOST))
+    },
+  }),
+  defaultOptions: {
+    queries: {
+      // The hierarchy changes only when a planner publishes a new version.
+      staleTime: 5 * 60_000,
+      gcTime: 30 * 60_000,
+      refetchOnWindowFocus: false,
+      retry: (failureCount, error) => {
+        // A request the server refused for a reason stays refused; a network hiccup is retried.
+        if (error instanceof TRPCClientError && error.data?.httpStatus && error.data.httpStatus < 500)
+          return false
+        return failureCount < 2
+      },
+    },
+  },
+})
+
+export const trpcClient = createTRPCClient<AppRouter>({
+  links: [httpBatchLink({ url: '/trpc' })],
+})
+
+export const trpc = createTRPCOptionsProxy<AppRouter>({ client: trpcClient, queryClient })
+
+function isMeKey(key: readonly unknown[]): boolean {
+  const path = key[0]
+  return Array.isArray(path) && path[0] === 'auth' && path[1] === 'me'
+}
+
+/** The message a person can act on, from a tRPC error or anything else thrown. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message
+  return String(error)
+}

@@ -1,0 +1,1 @@
+CREATE INDEX "grids_leaf_geom_idx" ON "grids" USING gist ("geom") WHERE "grids"."level" >= 5;

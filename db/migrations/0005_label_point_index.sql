@@ -1,0 +1,1 @@
+CREATE INDEX "grids_label_point_idx" ON "grids" USING gist ("label_point");

@@ -1,0 +1,2 @@
+ALTER TABLE "organisations" ADD COLUMN "department_kind" text;--> statement-breakpoint
+CREATE INDEX "organisations_department_kind_idx" ON "organisations" USING btree ("department_kind","area_grid_id");

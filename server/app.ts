@@ -1,0 +1,105 @@
+import { existsSync } from 'node:fs'
+import fastifyStatic from '@fastify/static'
+import { fastifyTRPCPlugin } from '@trpc/server/adapters/fastify'
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
+import { type Database, postgisVersion } from '../db/client.ts'
+import { elementCounts } from '../db/queries/health.queries.ts'
+import { appendAudit } from './audit/audit.ts'
+import { registerAuth } from './auth/http.ts'
+import { createContext } from './context.ts'
+import { appRouter } from './routers/index.ts'
+import { registerGridTiles } from './tiles/grid-tiles.ts'
+
+/** What the server is doing; /healthz reports it and the client shows it while starting. */
+export interface StartState {
+  status: 'starting' | 'migrating' | 'seeding' | 'ready' | 'failed'
+  progress?: { stage: string; done: number; total: number }
+  error?: string
+}
+
+export interface ServerDeps {
+  /** The database once it is migrated and seeded; null before. */
+  db: () => Database | null
+  state: () => StartState
+  /** Built client (index.html and assets), served at /. */
+  clientDir?: string
+  logger?: boolean
+  /** Mark the session cookie Secure (when served over HTTPS). */
+  secureCookies?: boolean
+}
+
+/** createServer(): tRPC at /trpc beside the plain routes (tiles, health, the client). */
+export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
+  const app = Fastify({ logger: deps.logger ?? false, bodyLimit: 1_048_576 })
+
+  const starting = () => {
+    const s = deps.state()
+    return { ok: false, status: s.status, progress: s.progress, error: s.error }
+  }
+  // For load balancers and scripts: 503 until the database is migrated and seeded.
+  app.get('/healthz', async (_req, reply) => {
+    const s = deps.state()
+    const d = deps.db()
+    if (!d || s.status !== 'ready') return reply.code(503).send(starting())
+    const [postgis, counts] = await Promise.all([postgisVersion(d), elementCounts(d)])
+    return { ok: true, status: 'ready', db: { kind: d.kind, postgis }, counts }
+  })
+
+  // For the page's loading screen: always 200, with the start-up state and progress.
+  app.get('/api/startup', async () => {
+    const ready = deps.db() !== null && deps.state().status === 'ready'
+    return ready ? { ok: true, status: 'ready' } : starting()
+  })
+
+  // Who is calling: a session cookie or an API token sets request.principal (or null).
+  await registerAuth(app, {
+    db: deps.db,
+    audit: async (entry) => {
+      const d = deps.db()
+      if (!d) throw new Error('the database is not ready')
+      await appendAudit(d, entry)
+    },
+    secureCookies: deps.secureCookies ?? false,
+  })
+
+  await app.register(fastifyTRPCPlugin, {
+    prefix: '/trpc',
+    trpcOptions: {
+      router: appRouter,
+      createContext: ({ req, res }: { req: FastifyRequest; res: FastifyReply }) =>
+        createContext({ db: deps.db(), req, res }),
+      maxBatchSize: 20,
+    },
+  })
+
+  registerGridTiles(app, { db: deps.db, principal: (req) => req.principal })
+
+  if (deps.clientDir && existsSync(deps.clientDir)) {
+    await app.register(fastifyStatic, { root: deps.clientDir, index: 'index.html', wildcard: false })
+    // Client-side routes fall back to the app shell.
+    app.setNotFoundHandler((req, reply) => {
+      if (
+        req.method === 'GET' &&
+        !req.url.startsWith('/trpc') &&
+        !req.url.startsWith('/tiles') &&
+        req.headers.accept?.includes('text/html')
+      ) {
+        return reply.sendFile('index.html')
+      }
+      return reply.code(404).send({
+        error: 'not_found',
+        message: `没有这个地址 / Nothing at ${req.method} ${req.url.split('?')[0]}`,
+      })
+    })
+  }
+
+  app.setErrorHandler((err: Error & { statusCode?: number }, _req, reply) => {
+    const code = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500
+    if (code === 500) app.log.error(err)
+    return reply.code(code).send({
+      error: code === 413 ? 'too_large' : code === 500 ? 'internal' : 'bad_request',
+      message: code === 500 ? '服务器内部错误 / Internal server error' : err.message,
+    })
+  })
+  return app
+}

@@ -1,0 +1,58 @@
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { Database } from '../db/client.ts'
+import { createServer, type StartState } from './app.ts'
+import { parseEnv } from './env.ts'
+import { clientBuildIsStale, prepareDatabase } from './start.ts'
+
+/**
+ * `npm start`: build the client if needed, listen at once (the page shows start-up progress),
+ * then migrate and, on first start, seed the demo city.
+ */
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+const log = (s: string) => process.stdout.write(`[yiwang] ${s}\n`)
+
+async function main() {
+  const env = parseEnv()
+  const t0 = Date.now()
+  if (clientBuildIsStale(root)) {
+    log('building the client (vite build) …')
+    const { build } = await import('vite')
+    await build({ root: join(root, 'client'), configFile: join(root, 'vite.config.ts'), logLevel: 'warn' })
+  }
+  const state: StartState = { status: 'starting' }
+  let db: Database | null = null
+  const app = await createServer({ db: () => db, state: () => state, clientDir: join(root, 'dist/client') })
+  await app.listen({ port: env.PORT, host: env.HOST })
+  const addr = app.server.address()
+  const port = typeof addr === 'object' && addr ? addr.port : env.PORT
+  const url = `http://${env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST}:${port}/`
+  log(`一网 Yiwang is starting at ${url}`)
+  try {
+    const ready = await prepareDatabase(env, state, log)
+    db = ready
+    state.status = 'ready'
+    state.progress = undefined
+    log(`ready in ${((Date.now() - t0) / 1000).toFixed(1)} s — open ${url}`)
+  } catch (e) {
+    state.status = 'failed'
+    state.error = (e as Error).message
+    log(`start-up failed: ${(e as Error).message}`)
+    process.exitCode = 1
+    await app.close()
+    return
+  }
+  const stop = async () => {
+    log('stopping …')
+    await app.close()
+    await db?.close()
+    process.exit(0)
+  }
+  process.once('SIGINT', stop)
+  process.once('SIGTERM', stop)
+}
+
+main().catch((e) => {
+  process.stderr.write(`[yiwang] ${(e as Error).message}\n`)
+  process.exit(1)
+})
