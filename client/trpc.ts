@@ -51,7 +51,7 @@ export const SESSION_LOST = 'session-lost'
 export const queryClient = new QueryClient({
   queryCache: new QueryCache({
     onError: (error, query) => {
-      // auth.me's own refusal is how the sign-in screen learns it is needed; anything else means the
+      // auth.session's own refusal (an old server, or a token gone) is how the sign-in screen learns it is needed; anything else means the
       // session ended under the user's feet.
       if (isUnauthorized(error) && !isMeKey(query.queryKey))
         sessionEvents.dispatchEvent(new Event(SESSION_LOST))
@@ -81,7 +81,7 @@ export const trpc = createTRPCOptionsProxy<AppRouter>({ client: trpcClient, quer
 
 function isMeKey(key: readonly unknown[]): boolean {
   const path = key[0]
-  return Array.isArray(path) && path[0] === 'auth' && path[1] === 'me'
+  return Array.isArray(path) && path[0] === 'auth' && (path[1] === 'me' || path[1] === 'session')
 }
 
 /** The message a person can act on, from a tRPC error or anything else thrown. */

@@ -83,4 +83,13 @@ export const authRouter = router({
 
   /** The caller: name, roles, permissions and area. UNAUTHORIZED when not signed in. */
   me: authedProcedure.query(({ ctx }) => meSummary(ctx.db, ctx.principal)),
+
+  /**
+   * The same for the web client's start-up, which asks before anyone has signed in: `me` is null
+   * then, so that the sign-in screen is a normal answer rather than a refused request.
+   */
+  session: publicProcedure.query(async ({ ctx }) => {
+    const p = principalOf(ctx)
+    return { me: p && ctx.db ? await meSummary(ctx.db, p) : null }
+  }),
 })

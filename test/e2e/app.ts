@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
@@ -200,4 +200,22 @@ async function waitForHealth(
 
 function isReady(body: unknown): body is Health {
   return typeof body === 'object' && body !== null && (body as { ok?: unknown }).ok === true
+}
+
+/** One line of the demo-accounts file the app writes into its data folder on first start. */
+export interface DemoLogin {
+  username: string
+  password: string
+  role: string
+}
+
+/** The demo account of a role, read from `<data dir>/demo-accounts.txt` as a new user would. */
+export function demoLogin(app: RunningApp, role: string): DemoLogin {
+  const text = readFileSync(join(app.dataDir, 'demo-accounts.txt'), 'utf8')
+  for (const line of text.split('\n')) {
+    if (line.startsWith('#') || !line.trim()) continue
+    const [username, password, r] = line.trim().split(/\s+/)
+    if (r === role && username && password) return { username, password, role }
+  }
+  throw new Error(`no demo account for role ${role} in ${app.dataDir}/demo-accounts.txt`)
 }

@@ -7,7 +7,7 @@ import { zhCN } from '../../client/i18n/zh-CN.ts'
 import { loadWeihaiDivisions } from '../../db/seed/divisions.ts'
 import { SCALES } from '../../db/seed/scales.ts'
 import type { ScaleName } from '../../db/seed/types.ts'
-import { RESULTS_DIR, type RunningApp, startApp } from './app.ts'
+import { demoLogin, RESULTS_DIR, type RunningApp, startApp } from './app.ts'
 import { type BrowserSession, decodePng, launchBrowser, pixelDiff, pixelStats, type Rgba } from './browser.ts'
 
 /**
@@ -90,9 +90,21 @@ describe.skipIf(!inject('parts').chromium.ok)('the one map in Chromium', () => {
     process.stderr.write(`[e2e] ready in ${(app.readyMs / 1000).toFixed(1)} s at scale ${scale}\n`)
   })
 
+  it('asks for sign-in first, and signs in with a demo account', async () => {
+    browser.step = 'signin'
+    await page.goto(app.url, { waitUntil: 'load' })
+    await page.getByTestId('signin').waitFor({ state: 'visible', timeout: 60_000 })
+    expect(await page.getByTestId('map').count()).toBe(0)
+    await shot(page, 'signin-1600x1000')
+    const login = demoLogin(app, 'city-leader')
+    await page.getByTestId('signin-username').fill(login.username)
+    await page.getByTestId('signin-password').fill(login.password)
+    await page.getByTestId('signin-submit').click()
+    await page.getByTestId('signin').waitFor({ state: 'detached', timeout: 30_000 })
+  })
+
   it('draws the map', async () => {
     browser.step = 'draw'
-    await page.goto(app.url, { waitUntil: 'load' })
     await page.getByTestId('map').waitFor({ state: 'visible', timeout: 60_000 })
     await page.getByTestId('loading').waitFor({ state: 'hidden', timeout: 120_000 })
     drawn = await settledMap(page)

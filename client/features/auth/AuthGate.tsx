@@ -9,7 +9,7 @@ import { type Session, SessionContext } from './session.ts'
 type AuthGateProps = Omit<SignInProps, 'notice' | 'onSignedIn'> & { children: ReactNode }
 
 /**
- * Shows the sign-in screen until the server knows the caller (`auth.me`), then the app. A request
+ * Shows the sign-in screen until the server knows the caller (`auth.session`), then the app. A request
  * refused as UNAUTHORIZED anywhere (an expired or revoked session) brings the sign-in screen back;
  * every change of user starts from an empty cache, so nothing one user saw is shown to the next.
  */
@@ -22,7 +22,7 @@ export function AuthGate({ children, ...chrome }: AuthGateProps) {
   const restart = useCallback(
     (next: SignInNotice, me?: Me) => {
       queryClient.clear()
-      if (me) queryClient.setQueryData(trpc.auth.me.queryKey(), me)
+      if (me) queryClient.setQueryData(trpc.auth.session.queryKey(), { me })
       setNotice(next)
       setEpoch((value) => value + 1)
     },
@@ -50,14 +50,18 @@ interface SessionScopeProps {
 }
 
 function SessionScope({ notice, restart, chrome, children }: SessionScopeProps) {
-  const me = useQuery({ ...trpc.auth.me.queryOptions(), staleTime: Number.POSITIVE_INFINITY, retry: false })
+  const me = useQuery({
+    ...trpc.auth.session.queryOptions(),
+    staleTime: Number.POSITIVE_INFINITY,
+    retry: false,
+  })
   const signOut = useMutation(trpc.auth.signOut.mutationOptions())
   const onSignedIn = useCallback((who: Me) => restart(null, who), [restart])
   const doSignOut = useCallback(() => {
     // Signed out here whatever the server says: the cookie may already be gone.
     signOut.mutate(undefined, { onSettled: () => restart('signedOut') })
   }, [signOut, restart])
-  const me_ = me.data ?? null
+  const me_ = me.data?.me ?? null
   const session = useMemo<Session | null>(
     () => (me_ ? { me: me_, signOut: doSignOut, signingOut: signOut.isPending } : null),
     [me_, doSignOut, signOut.isPending],
