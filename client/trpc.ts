@@ -2,31 +2,10 @@ import { QueryCache, QueryClient } from '@tanstack/react-query'
 import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client'
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server'
 import { createTRPCOptionsProxy } from '@trpc/tanstack-react-query'
-// Only the routers' types cross into the client; no server code is bundled.
-import type { createAuditRouter } from '../server/routers/audit.router.ts'
-import type { authRouter } from '../server/routers/auth.router.ts'
-import type { gridRouter } from '../server/routers/grid.router.ts'
-import type { AppRouter as ServerRouter } from '../server/routers/index.ts'
-import type { usersRouter } from '../server/routers/users.router.ts'
-import type { router } from '../server/trpc.ts'
+// Only the router's type crosses into the client; no server code is bundled.
+import type { AppRouter } from '../server/routers/index.ts'
 
-/**
- * The server's router once it mounts auth, users and audit; until then the same shape composed from
- * the routers themselves, so the client builds against the procedures as they are written.
- */
-type ComposedRouter = ReturnType<
-  typeof router<{
-    grid: typeof gridRouter
-    auth: typeof authRouter
-    users: typeof usersRouter
-    audit: ReturnType<typeof createAuditRouter>
-  }>
->
-export type AppRouter = ServerRouter extends {
-  _def: { record: { auth: unknown; users: unknown; audit: unknown } }
-}
-  ? ServerRouter
-  : ComposedRouter
+export type { AppRouter }
 
 export type RouterInputs = inferRouterInputs<AppRouter>
 export type RouterOutputs = inferRouterOutputs<AppRouter>

@@ -7,6 +7,7 @@ import { elementCounts } from '../db/queries/health.queries.ts'
 import { appendAudit } from './audit/audit.ts'
 import { registerAuth } from './auth/http.ts'
 import { createContext } from './context.ts'
+import { registerHardening } from './http/hardening.ts'
 import { appRouter } from './routers/index.ts'
 import { registerGridTiles } from './tiles/grid-tiles.ts'
 
@@ -30,7 +31,10 @@ export interface ServerDeps {
 
 /** createServer(): tRPC at /trpc beside the plain routes (tiles, health, the client). */
 export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
-  const app = Fastify({ logger: deps.logger ?? false, bodyLimit: 1_048_576 })
+  const bodyLimit = 1_048_576
+  const app = Fastify({ logger: deps.logger ?? false, bodyLimit })
+  // Security headers, body limits and rate limits on every route (server/http/hardening.ts).
+  await registerHardening(app, { production: deps.secureCookies ?? false, bodyLimit })
 
   const starting = () => {
     const s = deps.state()

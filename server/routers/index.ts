@@ -1,4 +1,6 @@
+import { requirePermission } from '../auth/procedures.ts'
 import { router } from '../trpc.ts'
+import { createAuditRouter } from './audit.router.ts'
 import { authRouter } from './auth.router.ts'
 import { gridRouter } from './grid.router.ts'
 import { usersRouter } from './users.router.ts'
@@ -7,6 +9,7 @@ export const appRouter = router({
   auth: authRouter,
   grid: gridRouter,
   users: usersRouter,
+  audit: createAuditRouter(requirePermission('audit.read')),
 })
 
 /** The client imports only this type. */

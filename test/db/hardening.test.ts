@@ -69,7 +69,6 @@ dbDescribe('HTTP hardening: headers, limits, hostile input', () => {
   beforeAll(async () => {
     d = await testDb()
     app = await createServer({ db: () => d, state: () => state })
-    await registerHardening(app, { production: false })
     await app.ready()
     await d.rows(sql`CREATE TABLE IF NOT EXISTS hardening_sentinel (v text NOT NULL)`)
     await d.rows(sql`INSERT INTO hardening_sentinel (v) VALUES ('alive')`)
@@ -363,8 +362,7 @@ dbDescribe('HTTP hardening: headers, limits, hostile input', () => {
         return Reflect.get(target, prop, receiver)
       },
     })
-    const a = await createServer({ db: () => broken, state: () => state })
-    await registerHardening(a, { production: true })
+    const a = await createServer({ db: () => broken, state: () => state, secureCookies: true })
     // the database breaks once the caller is authenticated
     a.addHook('preHandler', async () => {
       failing = true

@@ -92,7 +92,9 @@ describe.skipIf(!inject('parts').chromium.ok)('the one map in Chromium', () => {
 
   it('asks for sign-in first, and signs in with a demo account', async () => {
     browser.step = 'signin'
-    await page.goto(app.url, { waitUntil: 'load' })
+    const res = await page.goto(app.url, { waitUntil: 'load' })
+    // The page runs under the strict Content-Security-Policy (no inline scripts, nothing from elsewhere).
+    expect(res?.headers()['content-security-policy']).toContain("script-src 'self'")
     await page.getByTestId('signin').waitFor({ state: 'visible', timeout: 60_000 })
     expect(await page.getByTestId('map').count()).toBe(0)
     await shot(page, 'signin-1600x1000')
