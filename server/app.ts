@@ -7,8 +7,10 @@ import { elementCounts } from '../db/queries/health.queries.ts'
 import { appendAudit } from './audit/audit.ts'
 import { registerAuth } from './auth/http.ts'
 import { createContext } from './context.ts'
+import { registerExports } from './http/exports.ts'
 import { registerHardening } from './http/hardening.ts'
 import { appRouter } from './routers/index.ts'
+import type { PiiCipher } from './security/pii.ts'
 import { registerGridTiles } from './tiles/grid-tiles.ts'
 
 /** What the server is doing; /healthz reports it and the client shows it while starting. */
@@ -27,6 +29,8 @@ export interface ServerDeps {
   logger?: boolean
   /** Mark the session cookie Secure (when served over HTTPS). */
   secureCookies?: boolean
+  /** Personal-data encryption with the master key (people.unmask, ID-number search, exports). */
+  pii?: PiiCipher
 }
 
 /** createServer(): tRPC at /trpc beside the plain routes (tiles, health, the client). */
@@ -71,12 +75,13 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
     trpcOptions: {
       router: appRouter,
       createContext: ({ req, res }: { req: FastifyRequest; res: FastifyReply }) =>
-        createContext({ db: deps.db(), req, res }),
+        createContext({ db: deps.db(), req, res, pii: deps.pii ?? null }),
       maxBatchSize: 20,
     },
   })
 
-  registerGridTiles(app, { db: deps.db, principal: (req) => req.principal })
+  registerGridTiles(app, { db: deps.db })
+  registerExports(app, { db: deps.db, pii: deps.pii ?? null })
 
   if (deps.clientDir && existsSync(deps.clientDir)) {
     await app.register(fastifyStatic, { root: deps.clientDir, index: 'index.html', wildcard: false })

@@ -3,6 +3,7 @@ import type { Database } from '../db/client.ts'
 import { appendAudit } from './audit/audit.ts'
 import type { AuditSink } from './auth/audit.ts'
 import type { Area } from './domain/area.ts'
+import type { PiiCipher } from './security/pii.ts'
 import type { Principal } from './security/principal.ts'
 
 /**
@@ -20,6 +21,8 @@ export interface Context {
   principal: Principal | null
   /** Appends to the audit trail (within the request's transaction inside scoped procedures). */
   audit: AuditSink
+  /** Personal-data encryption (ID numbers, phones); null where the server has no key. */
+  pii: PiiCipher | null
   req?: FastifyRequest
   res?: FastifyReply
 }
@@ -31,6 +34,7 @@ export interface Context {
 export function createContext(opts: {
   db: Database | null
   principal?: Principal | null
+  pii?: PiiCipher | null
   req?: FastifyRequest
   res?: FastifyReply
 }): Context {
@@ -40,6 +44,7 @@ export function createContext(opts: {
     db,
     principal,
     area: principal?.area ?? NO_AREA,
+    pii: opts.pii ?? null,
     audit: async (entry) => {
       if (!db) throw new Error('the database is not ready')
       await appendAudit(db, entry)

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url'
 import type { Database } from '../db/client.ts'
 import { createServer, type StartState } from './app.ts'
 import { parseEnv } from './env.ts'
+import { createPiiCipher, loadMasterKey } from './security/pii.ts'
 import { clientBuildIsStale, prepareDatabase } from './start.ts'
 
 /**
@@ -22,7 +23,14 @@ async function main() {
   }
   const state: StartState = { status: 'starting' }
   let db: Database | null = null
-  const app = await createServer({ db: () => db, state: () => state, clientDir: join(root, 'dist/client') })
+  // The same key the seed encrypted with (YIWANG_PII_KEY, or the key file in the data folder).
+  const pii = createPiiCipher(loadMasterKey(join(env.dataDir, 'pii.key')))
+  const app = await createServer({
+    db: () => db,
+    state: () => state,
+    clientDir: join(root, 'dist/client'),
+    pii,
+  })
   await app.listen({ port: env.PORT, host: env.HOST })
   const addr = app.server.address()
   const port = typeof addr === 'object' && addr ? addr.port : env.PORT

@@ -101,3 +101,16 @@ export async function listAudit(
   )
   return { items, nextCursor: more ? (items[items.length - 1]?.id ?? null) : null }
 }
+
+/** How many `action` records `actorName` has in the last `withinMs` (any outcome but denied). */
+export async function countRecentActions(
+  d: Database,
+  actorName: string,
+  action: string,
+  withinMs: number,
+): Promise<number> {
+  const [r] = await d.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM audit_log
+    WHERE actor_name = ${actorName} AND action = ${action} AND outcome <> 'denied'
+      AND at > now() - make_interval(secs => ${withinMs / 1000})`)
+  return Number(r?.n ?? 0)
+}

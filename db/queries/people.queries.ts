@@ -224,7 +224,11 @@ export async function personSecrets(
   cipher: PiiCipher,
   id: number,
 ): Promise<{ name: string; idNumber: string; phone: string | null } | null> {
-  const [r] = await d.rows<{ name: string; id_number_enc: Buffer | Uint8Array; phone_enc: Buffer | Uint8Array | null }>(
+  const [r] = await d.rows<{
+    name: string
+    id_number_enc: Buffer | Uint8Array
+    phone_enc: Buffer | Uint8Array | null
+  }>(
     sql`SELECT p.name, p.id_number_enc, p.phone_enc FROM people p JOIN grids g ON g.id = p.grid_id
       WHERE p.id = ${id} AND g.path LIKE ${`${area.path}%`}`,
   )

@@ -3,12 +3,14 @@ import { router } from '../trpc.ts'
 import { createAuditRouter } from './audit.router.ts'
 import { authRouter } from './auth.router.ts'
 import { gridRouter } from './grid.router.ts'
+import { peopleRouter } from './people.router.ts'
 import { usersRouter } from './users.router.ts'
 
 export const appRouter = router({
   auth: authRouter,
   grid: gridRouter,
   users: usersRouter,
+  people: peopleRouter,
   audit: createAuditRouter(requirePermission('audit.read')),
 })
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import { fromGeojsonVt } from 'vt-pbf'
 import type { Database } from '../../db/client.ts'
 import {
@@ -10,7 +10,7 @@ import {
   type TileFeature,
 } from '../../db/queries/tiles.queries.ts'
 import { withScope } from '../../db/scope.ts'
-import type { Principal } from '../security/principal.ts'
+import { guardRoute } from '../http/guard.ts'
 
 /** Parse and check z/x/y; null when out of range. */
 export function parseTileAddress(
@@ -52,19 +52,13 @@ export function encodeTile(layers: Record<string, TileFeature[]>): Buffer {
 }
 
 /** GET /tiles/grids/{z}/{x}/{y}.mvt — grid boundaries and labels for the caller's area. */
-export function registerGridTiles(
-  app: FastifyInstance,
-  deps: { db: () => Database | null; principal: (req: FastifyRequest) => Principal | null },
-) {
+export function registerGridTiles(app: FastifyInstance, deps: { db: () => Database | null }) {
   app.get<{ Params: { z: string; x: string; y: string }; Querystring: { levels?: string } }>(
     '/tiles/grids/:z/:x/:y.mvt',
     async (req, reply) => {
-      const d = deps.db()
-      if (!d)
-        return reply
-          .code(503)
-          .header('retry-after', '5')
-          .send({ error: 'starting', message: '服务正在启动 / The server is still starting' })
+      const ok = guardRoute(req, reply, deps.db(), ['map.read'])
+      if (!ok) return reply
+      const { d, principal } = ok
       const addr = parseTileAddress(req.params.z, req.params.x, req.params.y)
       if (!addr)
         return reply.code(400).send({
@@ -73,14 +67,6 @@ export function registerGridTiles(
         })
       const levels = parseLevels(req.query.levels, addr.z)
       if ('error' in levels) return reply.code(400).send({ error: 'bad_filter', message: levels.error })
-      const principal = deps.principal(req)
-      if (!principal)
-        return reply.code(401).send({ error: 'unauthorized', message: '请先登录 / Please sign in' })
-      if (!principal.permissions.has('map.read'))
-        return reply.code(403).send({
-          error: 'forbidden',
-          message: '没有权限：需要 "map.read" / Forbidden: this needs "map.read"',
-        })
       const area = principal.area
       const { z, x, y } = addr
       // In the caller's scope: row-level security decides which grids the tile may hold.
