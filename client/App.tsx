@@ -10,6 +10,7 @@ import { useSession } from './features/auth/session.ts'
 import { GridDetailCard } from './features/grids/GridDetailCard.tsx'
 import { GridSearchBox, GridSearchResults } from './features/grids/GridSearch.tsx'
 import { GridTree } from './features/grids/GridTree.tsx'
+import { PeoplePage } from './features/people/PeoplePage.tsx'
 import { useViewState } from './hooks/use-view-state.ts'
 import { DEFAULT_LANG, I18nProvider, isLang, type Lang, useI18n } from './i18n/index.ts'
 import { type Bbox, isValidBbox, unionBbox } from './lib/bbox.ts'
@@ -110,6 +111,7 @@ function Shell({ onThemeChange, onLangChange, ...workspace }: ShellProps) {
         onPageChange={setPage}
       />
       {mapOpened && <Workspace {...workspace} hidden={page !== 'map'} />}
+      {page === 'people' && <PeoplePage gridCode={view.grid} />}
       {page === 'users' && <UsersPage />}
       {page === 'audit' && <AuditPage />}
     </div>
@@ -194,6 +196,8 @@ function Workspace({
   )
   const pickOnMap = useCallback((area: PickedArea) => update({ grid: area.code }), [update])
   const clearSelection = useCallback(() => update({ grid: null }), [update])
+  const viewPeople = useCallback(() => update({ page: 'people' }), [update])
+  const { me } = useSession()
   const onCameraChange = useCallback(
     (next: MapCamera) => update({ center: next.center, zoom: next.zoom }),
     [update],
@@ -223,6 +227,7 @@ function Workspace({
             error={detail.isError ? errorMessage(detail.error) : null}
             onClose={clearSelection}
             onSelectCode={selectCode}
+            onViewPeople={me.permissions.includes('people.read') ? viewPeople : undefined}
           />
         )}
       </aside>

@@ -6,6 +6,7 @@ describe('pages', () => {
     expect(pagesFor([])).toEqual(['map'])
     expect(pagesFor(['grid.read', 'users.manage'])).toEqual(['map', 'users'])
     expect(pagesFor(['audit.read', 'users.manage'])).toEqual(['map', 'users', 'audit'])
+    expect(pagesFor(['people.read'])).toEqual(['map', 'people'])
   })
 
   it('falls back to the map for a page the user may not open', () => {

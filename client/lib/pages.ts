@@ -1,9 +1,10 @@
 /** The pages of the app and the permission each needs; the map is everyone's. */
-export const PAGES = ['map', 'users', 'audit'] as const
+export const PAGES = ['map', 'people', 'users', 'audit'] as const
 export type Page = (typeof PAGES)[number]
 
 const NEEDS: Record<Page, string | null> = {
   map: null,
+  people: 'people.read',
   users: 'users.manage',
   audit: 'audit.read',
 }

@@ -2,7 +2,7 @@ import { isPage, type Page } from './pages.ts'
 
 /**
  * The shareable view, kept in the URL hash so a link or a reload shows the same thing:
- * `#page=<users|audit>&map=<zoom>/<lat>/<lon>&grid=<code>&theme=<dark|light>&lang=<zh-CN|en>`
+ * `#page=<people|users|audit>&map=<zoom>/<lat>/<lon>&grid=<code>&theme=<dark|light>&lang=<zh-CN|en>`
  * (`page` is left out for the map). The hash never reaches the server, and `map=` reads like
  * MapLibre's own hash.
  */

@@ -32,8 +32,9 @@ export interface PersonSummary {
 }
 
 export interface PeopleFilter {
-  /** Only this area's subtree (a grid inside the caller's area). */
+  /** Only this area's subtree (a grid inside the caller's area), by id or by code. */
   gridId?: number | undefined
+  gridCode?: string | undefined
   /** Name prefix. */
   name?: string | undefined
   /** Exact ID number, through the keyed hash. */
@@ -120,6 +121,8 @@ function where(area: Area, cipher: PiiCipher, f: PeopleFilter): SQL {
   if (f.gridId !== undefined)
     // The subtree of a grid the caller can see (row-level security hides the others: no rows).
     parts.push(sql`g.path LIKE (SELECT s.path FROM grids s WHERE s.id = ${f.gridId}) || '%'`)
+  if (f.gridCode !== undefined)
+    parts.push(sql`g.path LIKE (SELECT s.path FROM grids s WHERE s.code = ${f.gridCode}) || '%'`)
   if (f.name) parts.push(sql`p.name LIKE ${likePrefix(f.name)}`)
   if (f.idNumber) parts.push(sql`p.id_number_hash = ${cipher.lookupHash(f.idNumber)}`)
   if (f.tag) parts.push(sql`p.tags @> ARRAY[${f.tag}]::text[]`)

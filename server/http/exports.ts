@@ -22,6 +22,13 @@ const TAG_ZH: Record<string, string> = {
   left_behind_child: '留守儿童',
 }
 
+const RELATION_ZH: Record<string, string> = {
+  head: '户主',
+  spouse: '配偶',
+  child: '子女',
+  relative: '其他亲属',
+}
+
 /**
  * One CSV cell: quoted when it holds a separator, quote or line break; a leading = + - @ (or tab,
  * CR) is prefixed with ' so that a spreadsheet never runs it as a formula (CSV injection).
@@ -56,7 +63,7 @@ function peopleCsv(rows: PersonSummary[], withTags: boolean): string {
       p.gender === 'M' ? '男' : '女',
       p.birthYear,
       p.residence === 'registered' ? '户籍' : '流动',
-      p.relation,
+      RELATION_ZH[p.relation] ?? p.relation,
       p.idNumberMasked,
       p.phoneMasked,
       p.gridCode,
@@ -71,7 +78,7 @@ function peopleCsv(rows: PersonSummary[], withTags: boolean): string {
 }
 
 /**
- * GET /exports/people.csv?gridId=&name=&tag=&residence= — the caller's residents (masked) as CSV,
+ * GET /exports/people.csv?gridId=|gridCode=&name=&tag=&residence= — the caller's residents (masked) as CSV,
  * audited as an 'export' record with the filter and the row count. Needs 'export' and
  * 'people.read'; tags only with 'people.tags'. Exact ID numbers are not accepted here (they would
  * sit in URLs and logs): look a person up in the app instead.
@@ -95,11 +102,14 @@ export function registerExports(
       .strict()
       .safeParse({
         ...(q.gridId !== undefined ? { gridId: Number(q.gridId) } : {}),
+        ...(q.gridCode !== undefined ? { gridCode: q.gridCode } : {}),
         ...(q.name !== undefined ? { name: q.name } : {}),
         ...(q.tag !== undefined ? { tag: q.tag } : {}),
         ...(q.residence !== undefined ? { residence: q.residence } : {}),
       })
-    const unknown = Object.keys(q).filter((k) => !['gridId', 'name', 'tag', 'residence'].includes(k))
+    const unknown = Object.keys(q).filter(
+      (k) => !['gridId', 'gridCode', 'name', 'tag', 'residence'].includes(k),
+    )
     if (unknown.length || !parsed.success) {
       const what = unknown.length
         ? `未知参数 ${unknown.join(', ')} / unknown parameter ${unknown.join(', ')}`

@@ -22,6 +22,11 @@ export const idNumberInput = z
 
 export const peopleFilterInput = z.object({
   gridId: z.number().int().positive().max(2_147_483_647).optional(),
+  gridCode: z
+    .string()
+    .trim()
+    .regex(/^[0-9A-Za-z-]{1,40}$/, '区划/网格代码只含数字和字母 / a code has digits and letters only')
+    .optional(),
   name: z.string().trim().min(1).max(20).optional(),
   idNumber: idNumberInput.optional(),
   tag: z.enum(PERSON_TAGS).optional(),

@@ -195,6 +195,48 @@ describe.skipIf(!inject('parts').chromium.ok)('the one map in Chromium', () => {
     await page.setViewportSize({ width: 1600, height: 1000 })
   })
 
+  it('lists residents masked; a street leader unmasks one for a reason, and the auditor sees it', async () => {
+    browser.step = 'people'
+    const signInAs = async (role: string) => {
+      await page.getByTestId('signout').click()
+      await page.getByTestId('signin').waitFor({ state: 'visible', timeout: 30_000 })
+      const login = demoLogin(app, role)
+      await page.getByTestId('signin-username').fill(login.username)
+      await page.getByTestId('signin-password').fill(login.password)
+      await page.getByTestId('signin-submit').click()
+      await page.getByTestId('signin').waitFor({ state: 'detached', timeout: 30_000 })
+    }
+    await signInAs('street-leader')
+    await page.getByTestId('nav-people').click()
+    const table = page.getByTestId('people-table')
+    await table.waitFor({ state: 'visible', timeout: 30_000 })
+    const masked = page.getByTestId('people-id-masked')
+    await expect.poll(() => masked.count(), { timeout: 30_000 }).toBeGreaterThan(0)
+    for (const text of await masked.allTextContents()) expect(text).toMatch(/^\d{6}\*{8}[\dX]{4}$/)
+    expect(Number(await page.getByTestId('people-total').getAttribute('data-value'))).toBeGreaterThan(0)
+    await shot(page, 'people-1600x1000')
+
+    await page.getByTestId('people-row').first().click()
+    const panel = page.getByTestId('person-panel')
+    await panel.waitFor({ state: 'visible', timeout: 30_000 })
+    const idCell = page.getByTestId('person-id-number')
+    await expect.poll(() => idCell.textContent(), { timeout: 30_000 }).toMatch(/\*{8}/)
+    await page.getByTestId('person-unmask').click()
+    await page.getByTestId('person-reason').selectOption('visit')
+    await page.getByTestId('person-reason-detail').fill('e2e 核对')
+    await page.getByTestId('person-unmask-submit').click()
+    await page.getByTestId('person-unmasked').waitFor({ state: 'visible', timeout: 30_000 })
+    expect(await idCell.textContent()).toMatch(/^\d{17}[\dX]$/)
+    await shot(page, 'person-unmasked-1600x1000')
+
+    await signInAs('auditor')
+    await page.getByTestId('nav-audit').click()
+    const row = page.locator('[data-testid="audit-row"][data-action="person.unmask"]')
+    await row.first().waitFor({ state: 'visible', timeout: 30_000 })
+    expect(await row.first().textContent()).toContain('e2e 核对')
+    await shot(page, 'audit-1600x1000')
+  })
+
   it('logged no console errors and asked nothing of other machines', () => {
     expect(browser.errors).toEqual([])
     expect(browser.external()).toEqual([])

@@ -11,10 +11,19 @@ export interface GridDetailCardProps {
   onClose: () => void
   /** Selects an ancestor from the breadcrumb. */
   onSelectCode: (code: string) => void
+  /** Opens the residents register for this area (only for roles that may read it). */
+  onViewPeople?: (() => void) | undefined
 }
 
 /** A small card about the selected area: what it is, where it sits, how big, what it holds. */
-export function GridDetailCard({ detail, loading, error, onClose, onSelectCode }: GridDetailCardProps) {
+export function GridDetailCard({
+  detail,
+  loading,
+  error,
+  onClose,
+  onSelectCode,
+  onViewPeople,
+}: GridDetailCardProps) {
   const { t, kind, level, number, compact } = useI18n()
   return (
     <section
@@ -93,6 +102,16 @@ export function GridDetailCard({ detail, loading, error, onClose, onSelectCode }
               </li>
             ))}
           </ul>
+          {onViewPeople && (
+            <button
+              type="button"
+              className="plain-button detail-people"
+              data-testid="grid-detail-people"
+              onClick={onViewPeople}
+            >
+              {t('detail.viewPeople')} ›
+            </button>
+          )}
         </>
       )}
     </section>
