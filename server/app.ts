@@ -8,7 +8,7 @@ import { appendAudit } from './audit/audit.ts'
 import { registerAuth } from './auth/http.ts'
 import { createContext } from './context.ts'
 import { registerExports } from './http/exports.ts'
-import { registerHardening } from './http/hardening.ts'
+import { type RateRule, registerHardening } from './http/hardening.ts'
 import { appRouter } from './routers/index.ts'
 import type { PiiCipher } from './security/pii.ts'
 import { registerGridTiles } from './tiles/grid-tiles.ts'
@@ -31,6 +31,8 @@ export interface ServerDeps {
   secureCookies?: boolean
   /** Personal-data encryption with the master key (people.unmask, ID-number search, exports). */
   pii?: PiiCipher
+  /** Rate rules instead of the defaults (benchmarks that must not be limited). */
+  rateRules?: RateRule[]
 }
 
 /** createServer(): tRPC at /trpc beside the plain routes (tiles, health, the client). */
@@ -38,7 +40,11 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
   const bodyLimit = 1_048_576
   const app = Fastify({ logger: deps.logger ?? false, bodyLimit })
   // Security headers, body limits and rate limits on every route (server/http/hardening.ts).
-  await registerHardening(app, { production: deps.secureCookies ?? false, bodyLimit })
+  await registerHardening(app, {
+    production: deps.secureCookies ?? false,
+    bodyLimit,
+    ...(deps.rateRules ? { rateRules: deps.rateRules } : {}),
+  })
 
   const starting = () => {
     const s = deps.state()

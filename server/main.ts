@@ -2,6 +2,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Database } from '../db/client.ts'
 import { createServer, type StartState } from './app.ts'
+import { auditRetentionDays, pruneAudit } from './audit/audit.ts'
 import { parseEnv } from './env.ts'
 import { createPiiCipher, loadMasterKey } from './security/pii.ts'
 import { clientBuildIsStale, prepareDatabase } from './start.ts'
@@ -15,6 +16,8 @@ const log = (s: string) => process.stdout.write(`[yiwang] ${s}\n`)
 
 async function main() {
   const env = parseEnv()
+  // A retention below the legal minimum stops the start here, with the reason.
+  const retentionDays = auditRetentionDays()
   const t0 = Date.now()
   if (clientBuildIsStale(root)) {
     log('building the client (vite build) …')
@@ -42,6 +45,7 @@ async function main() {
     state.status = 'ready'
     state.progress = undefined
     log(`ready in ${((Date.now() - t0) / 1000).toFixed(1)} s — open ${url}`)
+    scheduleAuditPrune(ready, retentionDays, log)
   } catch (e) {
     state.status = 'failed'
     state.error = (e as Error).message
@@ -58,6 +62,21 @@ async function main() {
   }
   process.once('SIGINT', stop)
   process.once('SIGTERM', stop)
+}
+
+/**
+ * The audit trail's retention: records older than `days` are pruned once after start and then
+ * daily (an anchored prune: the chain still verifies; see docs/audit.md).
+ */
+function scheduleAuditPrune(d: Database, days: number, log: (s: string) => void) {
+  const prune = () =>
+    pruneAudit(d, days, { actorName: 'system:retention' })
+      .then((r) => {
+        if (r.pruned) log(`audit retention: pruned ${r.pruned} records older than ${days} days`)
+      })
+      .catch((e) => log(`audit retention prune failed: ${(e as Error).message}`))
+  void prune()
+  setInterval(prune, 24 * 3_600_000).unref()
 }
 
 main().catch((e) => {
