@@ -31,6 +31,8 @@ export interface ServerDeps {
   secureCookies?: boolean
   /** Personal-data encryption with the master key (people.unmask, ID-number search, exports). */
   pii?: PiiCipher
+  /** Fastify's trustProxy: behind a TLS-terminating reverse proxy (YIWANG_TRUST_PROXY). */
+  trustProxy?: boolean | string
   /** Rate rules instead of the defaults (benchmarks that must not be limited). */
   rateRules?: RateRule[]
 }
@@ -38,10 +40,10 @@ export interface ServerDeps {
 /** createServer(): tRPC at /trpc beside the plain routes (tiles, health, the client). */
 export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
   const bodyLimit = 1_048_576
-  const app = Fastify({ logger: deps.logger ?? false, bodyLimit })
+  const app = Fastify({ logger: deps.logger ?? false, bodyLimit, trustProxy: deps.trustProxy ?? false })
   // Security headers, body limits and rate limits on every route (server/http/hardening.ts).
   await registerHardening(app, {
-    production: deps.secureCookies ?? false,
+    production: true,
     bodyLimit,
     ...(deps.rateRules ? { rateRules: deps.rateRules } : {}),
   })

@@ -15,6 +15,11 @@ const schema = z.object({
   /** Scale of the demo city seeded on first start: test, demo or city. */
   YIWANG_SEED_SCALE: z.enum(['test', 'demo', 'city']).default('demo'),
   YIWANG_SEED: z.coerce.number().int().default(20260101),
+  /**
+   * Behind a reverse proxy that terminates TLS: trust its X-Forwarded-For/-Proto (the client's
+   * address for throttling and audit; https for Secure cookies and HSTS). 'true' or a proxy address.
+   */
+  YIWANG_TRUST_PROXY: z.string().optional(),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
 })
 

@@ -33,6 +33,8 @@ async function main() {
     state: () => state,
     clientDir: join(root, 'dist/client'),
     pii,
+    trustProxy:
+      env.YIWANG_TRUST_PROXY === 'true' ? true : env.YIWANG_TRUST_PROXY ? env.YIWANG_TRUST_PROXY : false,
   })
   await app.listen({ port: env.PORT, host: env.HOST })
   const addr = app.server.address()

@@ -35,6 +35,10 @@ export async function meSummary(d: Database, p: Principal): Promise<MeSummary> {
   }
 }
 
+/** Secure cookies when configured, and always for requests that came over HTTPS. */
+const secureFor = (http: NonNullable<ReturnType<typeof httpOf>>) =>
+  (http.env?.secureCookies ?? false) || http.req.protocol === 'https'
+
 /** Sign-in (sets the yw_session cookie), sign-out, and who am I. */
 export const authRouter = router({
   signIn: unscopedProcedure
@@ -63,7 +67,7 @@ export const authRouter = router({
           code: r.reason === 'throttled' ? 'TOO_MANY_REQUESTS' : 'UNAUTHORIZED',
           message: r.message,
         })
-      setSessionCookie(http.res, r.token, http.env?.secureCookies ?? true, configOf(deps).sessionAbsoluteMs)
+      setSessionCookie(http.res, r.token, secureFor(http), configOf(deps).sessionAbsoluteMs)
       return { me: await meSummary(ctx.db, r.principal), expiresAt: r.expiresAt.toISOString() }
     }),
 
@@ -77,7 +81,7 @@ export const authRouter = router({
         p?.kind === 'user' ? { name: p.name, userId: p.id, ...(http ? { ip: http.req.ip } : {}) } : undefined
       await signOut(ctx.db, p?.sessionHash ?? token!, who ? auditOf(ctx) : undefined, who, http?.env?.deps)
     }
-    if (http) clearSessionCookie(http.res, http.env?.secureCookies ?? true)
+    if (http) clearSessionCookie(http.res, secureFor(http))
     return { ok: true }
   }),
 

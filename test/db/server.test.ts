@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { Database } from '../../db/client.ts'
 import { createServer, type StartState } from '../../server/app.ts'
+import { createUser } from '../../server/auth/admin.ts'
 import { createContext } from '../../server/context.ts'
 import { appRouter } from '../../server/routers/index.ts'
 import { bearerFor, principalFor } from './callers.ts'
@@ -112,5 +113,33 @@ dbDescribe('HTTP server: health, tRPC, tiles', () => {
     expect(district.statusCode).toBe(200)
     expect(district.headers.etag).not.toBe(city.headers.etag)
     expect(district.rawPayload.length).toBeLessThan(city.rawPayload.length)
+  })
+
+  it('marks the session cookie Secure and sends HSTS behind a trusted HTTPS proxy', async () => {
+    const proxied = await createServer({ db: () => d, state: () => state, trustProxy: true })
+    try {
+      const name = `https-${process.pid}-${Date.now() % 100000}`
+      const { password } = await createUser(
+        d,
+        { username: name, roles: ['dispatcher'], areaCode: null },
+        { actor: { name: 'test' }, audit: async () => {} },
+      )
+      const signIn = (proto: string) =>
+        proxied.inject({
+          method: 'POST',
+          url: '/trpc/auth.signIn',
+          headers: { 'content-type': 'application/json', 'x-forwarded-proto': proto },
+          payload: { username: name, password },
+        })
+      const https = await signIn('https')
+      expect(https.statusCode).toBe(200)
+      expect(String(https.headers['set-cookie'])).toMatch(/; Secure/)
+      expect(https.headers['strict-transport-security']).toMatch(/max-age=\d+/)
+      const http = await signIn('http')
+      expect(String(http.headers['set-cookie'])).not.toMatch(/Secure/)
+      expect(http.headers['strict-transport-security']).toBeUndefined()
+    } finally {
+      await proxied.close()
+    }
   })
 })
