@@ -8,6 +8,7 @@ import { storableText } from '../../server/audit/canonical.ts'
 import { createToken } from '../../server/auth/admin.ts'
 import { CSP, registerHardening } from '../../server/http/hardening.ts'
 import { appRouter } from '../../server/routers/index.ts'
+import { createPiiCipher } from '../../server/security/pii.ts'
 import { dbDescribe, testDb } from './harness.ts'
 
 /** A stack frame or a stack property in a response body. */
@@ -65,10 +66,11 @@ dbDescribe('HTTP hardening: headers, limits, hostile input', () => {
   let gridCount = 0
   /** An API token with map access, so that grid procedures and tiles reach the database. */
   let auth: Record<string, string> = {}
+  const moreAuth: Record<string, string>[] = []
 
   beforeAll(async () => {
     d = await testDb()
-    app = await createServer({ db: () => d, state: () => state })
+    app = await createServer({ db: () => d, state: () => state, pii: createPiiCipher(Buffer.alloc(32, 7)) })
     await app.ready()
     await d.rows(sql`CREATE TABLE IF NOT EXISTS hardening_sentinel (v text NOT NULL)`)
     await d.rows(sql`INSERT INTO hardening_sentinel (v) VALUES ('alive')`)
@@ -85,6 +87,20 @@ dbDescribe('HTTP hardening: headers, limits, hostile input', () => {
       async () => {},
     )
     auth = { authorization: `Bearer ${token}` }
+    // Other roles reach the procedures a city leader may not call (unmasking, user management).
+    for (const role of ['street-leader', 'admin'] as const) {
+      const other = await createToken(
+        d,
+        {
+          name: `hardening-${role}-${Date.now().toString(36)}`,
+          role,
+          areaCode: null,
+          createdBy: { name: 'test' },
+        },
+        async () => {},
+      )
+      moreAuth.push({ authorization: `Bearer ${other.token}` })
+    }
   })
   afterAll(async () => {
     await app?.close()
@@ -221,7 +237,7 @@ dbDescribe('HTTP hardening: headers, limits, hostile input', () => {
     expect(other.statusCode).toBe(401)
   })
 
-  it('refuses SQL injection on every tile and grid parameter: 400 or nothing found, never 5xx', async () => {
+  it('refuses SQL injection on every tile, grid, people and export parameter: 400 or nothing found, never 5xx', async () => {
     let ip = 0
     const get = async (url: string) => {
       const started = Date.now()
@@ -257,6 +273,17 @@ dbDescribe('HTTP hardening: headers, limits, hostile input', () => {
       expect(byId.statusCode, `id=${p}`).toBe(400)
       const children = await get(`/trpc/grid.children?input=${q({ parentId: p })}`)
       expect(children.statusCode, `parentId=${p}`).toBe(400)
+      // The residents register and its export: every filter.
+      for (const key of ['name', 'idNumber', 'gridCode', 'tag', 'residence', 'gridId', 'cursor']) {
+        const list = await get(`/trpc/people.list?input=${q({ [key]: p })}`)
+        if (list.statusCode === 200) expect(list.json().result.data.total, `${key}=${p}`).toBe(0)
+        else expect(list.statusCode, `${key}=${p}`).toBe(400)
+      }
+      for (const key of ['name', 'gridCode', 'tag', 'residence', 'gridId']) {
+        const csv = await get(`/exports/people.csv?${key}=${seg(p)}`)
+        if (csv.statusCode === 200) expect(csv.body.trim().split('\r\n'), `${key}=${p}`).toHaveLength(1)
+        else expect(csv.statusCode, `${key}=${p}`).toBe(400)
+      }
     }
     const [s] = await d.rows<{ v: string }>(sql`SELECT v FROM hardening_sentinel`)
     expect(s?.v).toBe('alive')
@@ -288,6 +315,10 @@ dbDescribe('HTTP hardening: headers, limits, hostile input', () => {
       'name',
       'reason',
       'gridId',
+      'gridCode',
+      'idNumber',
+      'tag',
+      'residence',
       'areaGridId',
       'role',
       'roles',
@@ -314,7 +345,8 @@ dbDescribe('HTTP hardening: headers, limits, hostile input', () => {
       const kind = proc._def.type
       if (kind === 'subscription') continue
       await fc.assert(
-        fc.asyncProperty(input, fc.boolean(), fc.boolean(), async (v, raw, signedIn) => {
+        fc.asyncProperty(input, fc.boolean(), fc.integer({ min: 0, max: 3 }), async (v, raw, who) => {
+          const as = who === 0 ? {} : who === 1 ? auth : (moreAuth[who - 2] ?? auth)
           const ip = `10.3.${(n >> 8) & 255}.${n++ & 255}`
           const json = v === undefined ? undefined : JSON.stringify(v)
           // sometimes a body/parameter that is not JSON at all
@@ -324,14 +356,14 @@ dbDescribe('HTTP hardening: headers, limits, hostile input', () => {
               ? await app.inject({
                   method: 'GET',
                   url: `/trpc/${path}${wire === undefined ? '' : `?input=${encodeURIComponent(wire)}`}`,
-                  headers: signedIn ? auth : {},
+                  headers: as,
                   remoteAddress: ip,
                 })
               : await app.inject({
                   method: 'POST',
                   url: `/trpc/${path}`,
                   remoteAddress: ip,
-                  headers: { 'content-type': 'application/json', ...(signedIn ? auth : {}) },
+                  headers: { 'content-type': 'application/json', ...as },
                   ...(wire === undefined ? {} : { payload: wire }),
                 })
           expectSafe(res, `${kind} ${path} ${String(wire).slice(0, 200)}`)
