@@ -53,7 +53,7 @@ export const queryClient = new QueryClient({
 })
 
 export const trpcClient = createTRPCClient<AppRouter>({
-  links: [httpBatchLink({ url: '/trpc' })],
+  links: [httpBatchLink({ url: '/trpc', maxURLLength: 3500, maxItems: 20 })],
 })
 
 export const trpc = createTRPCOptionsProxy<AppRouter>({ client: trpcClient, queryClient })

@@ -4,8 +4,8 @@ import { dirname } from 'node:path'
 import { parseArgs } from 'node:util'
 import { openDatabase } from '../db/client.ts'
 import { migrate } from '../db/migrate.ts'
-import { appendAudit } from '../server/audit/audit.ts'
 import { createServer } from '../server/app.ts'
+import { appendAudit } from '../server/audit/audit.ts'
 import { createUser } from '../server/auth/admin.ts'
 import { scryptHasher } from '../server/auth/password.ts'
 
@@ -97,7 +97,9 @@ async function main() {
     rounds,
     at: new Date().toISOString(),
   }
-  process.stdout.write(`scrypt alone: p50 ${out.scrypt_ms_p50} ms; backend ${out.backend}, ${out.cores} cores\n`)
+  process.stdout.write(
+    `scrypt alone: p50 ${out.scrypt_ms_p50} ms; backend ${out.backend}, ${out.cores} cores\n`,
+  )
   if (values.out) {
     mkdirSync(dirname(values.out), { recursive: true })
     writeFileSync(values.out, `${JSON.stringify(out, null, 2)}\n`)

@@ -40,7 +40,14 @@ export interface ServerDeps {
 /** createServer(): tRPC at /trpc beside the plain routes (tiles, health, the client). */
 export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
   const bodyLimit = 1_048_576
-  const app = Fastify({ logger: deps.logger ?? false, bodyLimit, trustProxy: deps.trustProxy ?? false })
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    bodyLimit,
+    trustProxy: deps.trustProxy ?? false,
+    // tRPC batches name every procedure in the path ('/trpc/a.b,c.d'); Fastify's default of 100
+    // characters would refuse a batch of more than a few calls with 414.
+    maxParamLength: 4000,
+  })
   // Security headers, body limits and rate limits on every route (server/http/hardening.ts).
   await registerHardening(app, {
     production: true,

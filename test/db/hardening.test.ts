@@ -155,6 +155,19 @@ dbDescribe('HTTP hardening: headers, limits, hostile input', () => {
     }
   })
 
+  it('refuses a tRPC batch of more than 20 calls', async () => {
+    const calls = (n: number) => Array.from({ length: n }, () => 'grid.children').join(',')
+    const input = (n: number) =>
+      encodeURIComponent(
+        JSON.stringify(Object.fromEntries(Array.from({ length: n }, (_, i) => [i, { parentId: null }]))),
+      )
+    const ok = await app.inject({ url: `/trpc/${calls(20)}?batch=1&input=${input(20)}`, headers: auth })
+    expect(ok.statusCode).toBe(200)
+    const tooMany = await app.inject({ url: `/trpc/${calls(21)}?batch=1&input=${input(21)}`, headers: auth })
+    expectSafe(tooMany, 'batch of 21')
+    expect(tooMany.statusCode).toBe(400)
+  })
+
   it('answers an oversized body with 413 and a JSON message, whatever its type', async () => {
     const big = JSON.stringify({ parentId: null, pad: 'x'.repeat(2 * 1024 * 1024) })
     const res = await app.inject({
