@@ -4,6 +4,7 @@ import { dirname } from 'node:path'
 import { parseArgs } from 'node:util'
 import { openDatabase } from '../db/client.ts'
 import { migrate } from '../db/migrate.ts'
+import { createScratchDatabase } from '../db/scratch.ts'
 import { createServer } from '../server/app.ts'
 import { appendAudit } from '../server/audit/audit.ts'
 import { createUser } from '../server/auth/admin.ts'
@@ -12,7 +13,8 @@ import { scryptHasher } from '../server/auth/password.ts'
 /**
  * npm run bench:signin -- [--users 24] [--out FILE.json]
  * Sign-in throughput through the whole stack: a listening server (Fastify + tRPC), the throttle,
- * scrypt, the session insert and the hash-chained audit record, on PGlite (or DATABASE_URL).
+ * scrypt, the session insert and the hash-chained audit record, on PGlite (or, with DATABASE_URL,
+ * in a scratch database on that server).
  * The per-address rate limit is switched off for the run (all requests come from 127.0.0.1);
  * each user signs in once per round, so the per-user throttle never refuses.
  */
@@ -27,7 +29,9 @@ const pct = (xs: number[], p: number) => {
 }
 
 async function main() {
-  const d = await openDatabase({ databaseUrl: process.env.DATABASE_URL, dataDir: 'memory://' })
+  // On PostgreSQL in a scratch database of its own, dropped afterwards.
+  const scratch = process.env.DATABASE_URL ? await createScratchDatabase(process.env.DATABASE_URL) : null
+  const d = await openDatabase({ databaseUrl: scratch?.url, dataDir: 'memory://' })
   await migrate(d)
   const audit = async (e: Parameters<typeof appendAudit>[1]) => {
     await appendAudit(d, e)
@@ -106,6 +110,7 @@ async function main() {
   }
   await app.close()
   await d.close()
+  await scratch?.drop()
 }
 
 main().catch((e) => {

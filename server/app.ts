@@ -46,7 +46,7 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
     trustProxy: deps.trustProxy ?? false,
     // tRPC batches name every procedure in the path ('/trpc/a.b,c.d'); Fastify's default of 100
     // characters would refuse a batch of more than a few calls with 414.
-    maxParamLength: 4000,
+    routerOptions: { maxParamLength: 4000 },
   })
   // Security headers, body limits and rate limits on every route (server/http/hardening.ts).
   await registerHardening(app, {

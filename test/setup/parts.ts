@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs'
 import type { TestProject } from 'vitest/node'
+import { createScratchDatabase } from '../../db/scratch.ts'
 
 /**
  * Which parts of the suite this machine can run. A part that cannot run is reported plainly;
@@ -75,27 +76,7 @@ export default async function setup(project: TestProject) {
   }
 }
 
-export async function createScratchDatabase(
-  adminUrl: string,
-): Promise<{ url: string; drop: () => Promise<void> }> {
-  const { default: postgresFn } = await import('postgres')
-  const name = `yiwang_test_${process.pid}_${Date.now().toString(36)}`
-  const admin = postgresFn(adminUrl, { max: 1, onnotice: () => {} })
-  await admin.unsafe(`CREATE DATABASE ${name}`)
-  const u = new URL(adminUrl)
-  u.pathname = `/${name}`
-  const url = u.toString()
-  const inner = postgresFn(url, { max: 1, onnotice: () => {} })
-  await inner.unsafe('CREATE EXTENSION IF NOT EXISTS postgis')
-  await inner.end()
-  return {
-    url,
-    async drop() {
-      await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
-      await admin.end()
-    },
-  }
-}
+export { createScratchDatabase }
 
 declare module 'vitest' {
   export interface ProvidedContext {
