@@ -43,9 +43,10 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
 async function openPglite(dataDir: string): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite')
   const { postgis } = await import('@electric-sql/pglite-postgis')
+  const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm')
   const { drizzle } = await import('drizzle-orm/pglite')
   if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true })
-  const pg = await PGlite.create({ dataDir, extensions: { postgis } })
+  const pg = await PGlite.create({ dataDir, extensions: { postgis, pg_trgm } })
   const db = drizzle(pg, { schema }) as unknown as Db
   return {
     kind: 'pglite',

@@ -2,8 +2,11 @@ import { requirePermission } from '../auth/procedures.ts'
 import { router } from '../trpc.ts'
 import { createAuditRouter } from './audit.router.ts'
 import { authRouter } from './auth.router.ts'
+import { featureRouter } from './feature.router.ts'
 import { gridRouter } from './grid.router.ts'
+import { mapRouter } from './map.router.ts'
 import { peopleRouter } from './people.router.ts'
+import { searchRouter } from './search.router.ts'
 import { usersRouter } from './users.router.ts'
 
 export const appRouter = router({
@@ -11,6 +14,9 @@ export const appRouter = router({
   grid: gridRouter,
   users: usersRouter,
   people: peopleRouter,
+  feature: featureRouter,
+  map: mapRouter,
+  search: searchRouter,
   audit: createAuditRouter(requirePermission('audit.read')),
 })
 
