@@ -1,6 +1,7 @@
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Database } from '../db/client.ts'
+import { refreshMapStats } from '../db/queries/grid-stats.queries.ts'
 import { createServer, type StartState } from './app.ts'
 import { auditRetentionDays, pruneAudit } from './audit/audit.ts'
 import { parseEnv } from './env.ts'
@@ -48,6 +49,7 @@ async function main() {
     state.progress = undefined
     log(`ready in ${((Date.now() - t0) / 1000).toFixed(1)} s — open ${url}`)
     scheduleAuditPrune(ready, retentionDays, log)
+    scheduleMapStats(ready, log)
   } catch (e) {
     state.status = 'failed'
     state.error = (e as Error).message
@@ -79,6 +81,26 @@ function scheduleAuditPrune(d: Database, days: number, log: (s: string) => void)
       .catch((e) => log(`audit retention prune failed: ${(e as Error).message}`))
   void prune()
   setInterval(prune, 24 * 3_600_000).unref()
+}
+
+/**
+ * The map's five-colour grades (grid_stats) and low-zoom cell counts (cell_counts): refreshed once
+ * after start and then every 10 minutes (docs/layers.md). A failed refresh is logged; the tiles
+ * keep the previous figures.
+ */
+function scheduleMapStats(d: Database, log: (s: string) => void) {
+  let running = false
+  const refresh = () => {
+    if (running) return
+    running = true
+    refreshMapStats(d)
+      .catch((e) => log(`map stats refresh failed: ${(e as Error).message}`))
+      .finally(() => {
+        running = false
+      })
+  }
+  refresh()
+  setInterval(refresh, 10 * 60_000).unref()
 }
 
 main().catch((e) => {

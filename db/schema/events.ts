@@ -15,6 +15,7 @@ import type { Point } from 'geojson'
 import { geometry } from './geometry.ts'
 import { organisations } from './orgs.ts'
 import { placed } from './placed.ts'
+import { tileKey } from './tile-key.ts'
 
 /** The 3-level category taxonomy of citizen requests (诉求分类), e.g. 城乡建设 › 市政 › 路灯. */
 export const categories = pgTable(
@@ -85,6 +86,8 @@ export const events = pgTable(
     satisfaction: text('satisfaction', { enum: SATISFACTION }),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     geom: geometry<Point>('geom', 'Point').notNull(),
+    /** The point's Morton key on the EPSG:3857 tile grid (set by the database; see tileKey). */
+    tileKey: tileKey(),
     ...placed(),
   },
   (t) => [

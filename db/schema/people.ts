@@ -5,6 +5,7 @@ import { bytea } from './bytea.ts'
 import { geometry } from './geometry.ts'
 import { placed } from './placed.ts'
 import { buildings } from './places.ts'
+import { tileKey } from './tile-key.ts'
 
 /** Tags that decide care and risk work (重点人群 / 关爱对象). Sensitive: only some roles see them. */
 export const PERSON_TAGS = [
@@ -64,6 +65,8 @@ export const people = pgTable(
     phoneMasked: text('phone_masked'),
     tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
     geom: geometry<Point>('geom', 'Point').notNull(),
+    /** The point's Morton key on the EPSG:3857 tile grid (set by the database; see tileKey). */
+    tileKey: tileKey(),
     ...placed(),
   },
   (t) => [

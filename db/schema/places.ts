@@ -2,6 +2,7 @@ import { bigint, bigserial, index, integer, pgTable, serial, smallint, text } fr
 import type { Point, Polygon } from 'geojson'
 import { geometry } from './geometry.ts'
 import { placed } from './placed.ts'
+import { tileKey } from './tile-key.ts'
 
 /** Standard addresses (标准地址, 一标三实): road + number, the anchor of buildings and households. */
 export const addresses = pgTable(
@@ -56,6 +57,8 @@ export const buildings = pgTable(
     floors: smallint('floors').notNull(),
     footprint: geometry<Polygon>('footprint', 'Polygon').notNull(),
     geom: geometry<Point>('geom', 'Point').notNull(),
+    /** The centre's Morton key on the EPSG:3857 tile grid (set by the database; see tileKey). */
+    tileKey: tileKey(),
     ...placed(),
   },
   (t) => [

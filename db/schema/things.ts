@@ -3,6 +3,7 @@ import type { Point, Polygon } from 'geojson'
 import { geometry } from './geometry.ts'
 import { organisations } from './orgs.ts'
 import { placed } from './placed.ts'
+import { tileKey } from './tile-key.ts'
 
 /** Kinds of things (物): 雪亮工程 cameras, smart-security devices, hydrants, sensors. */
 export const THING_KINDS = [
@@ -31,6 +32,8 @@ export const things = pgTable(
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true }),
     ownerOrgId: integer('owner_org_id').references(() => organisations.id),
     geom: geometry<Point>('geom', 'Point').notNull(),
+    /** The point's Morton key on the EPSG:3857 tile grid (set by the database; see tileKey). */
+    tileKey: tileKey(),
     ...placed(),
   },
   (t) => [

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm'
 import { createPiiCipher, type PiiCipher } from '../../server/security/pii.ts'
 import type { Database } from '../client.ts'
+import { refreshMapStats } from '../queries/grid-stats.queries.ts'
 import { loadWeihaiDivisions } from './divisions.ts'
 import { seedEvents } from './events.ts'
 import { planCity } from './geometry.ts'
@@ -123,6 +124,9 @@ export async function seedCity(d: Database, opts: SeedOptions): Promise<SeedSumm
   }
   progress({ stage: 'analyze', done: 0, total: 1 })
   await d.rows(sql`ANALYZE`)
+  // The five-colour grades and the low-zoom cell counts of the map (docs/layers.md).
+  progress({ stage: 'map stats', done: 0, total: 1 })
+  await refreshMapStats(d)
   progress({ stage: 'done', done: 1, total: 1 })
   return {
     scale: scale.name,

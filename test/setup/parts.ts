@@ -9,9 +9,12 @@ import { createScratchDatabase } from '../../db/scratch.ts'
 export interface Parts {
   postgres: { ok: boolean; why: string }
   chromium: { ok: boolean; why: string; path: string }
+  /** GDAL's ogrinfo, which reads the vector tiles back as an independent decoder (test/db/layer-tiles-encoders.test.ts). */
+  gdal: { ok: boolean; why: string; path: string }
 }
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+export const OGRINFO_PATH = process.env.OGRINFO_PATH ?? '/usr/bin/ogrinfo'
 
 export async function detectParts(): Promise<Parts> {
   const url = process.env.DATABASE_URL
@@ -28,7 +31,14 @@ export async function detectParts(): Promise<Parts> {
         why: `no Chromium at ${CHROMIUM_PATH} (install Debian's chromium, or set CHROMIUM_PATH)`,
         path: CHROMIUM_PATH,
       }
-  return { postgres, chromium }
+  const gdal = existsSync(OGRINFO_PATH)
+    ? { ok: true, why: '', path: OGRINFO_PATH }
+    : {
+        ok: false,
+        why: `no ogrinfo at ${OGRINFO_PATH} (install Debian's gdal-bin, or set OGRINFO_PATH)`,
+        path: OGRINFO_PATH,
+      }
+  return { postgres, chromium, gdal }
 }
 
 async function probePostgres(url: string): Promise<Parts['postgres']> {
@@ -54,6 +64,7 @@ export default async function setup(project: TestProject) {
   if (name === 'db-postgres' && !parts.postgres.ok)
     missing.push(`PostGIS tests not run: ${parts.postgres.why}`)
   if (name === 'e2e' && !parts.chromium.ok) missing.push(`browser tests not run: ${parts.chromium.why}`)
+  if (name.startsWith('db-') && !parts.gdal.ok) missing.push(`GDAL tile check not run: ${parts.gdal.why}`)
   for (const m of missing) {
     const line = `\n[yiwang] ${m}${requireAll ? ' — YIWANG_REQUIRE_ALL=1, so this fails the run' : ''}\n`
     process.stderr.write(line)
