@@ -7,7 +7,7 @@ const outDir = fileURLToPath(new URL('./dist/client', import.meta.url))
 /** The app server (`npm start`) that the dev server hands API, tile and health requests to. */
 const apiTarget = process.env.YIWANG_API_URL ?? 'http://127.0.0.1:3000'
 // Patterns, not prefixes: a bare '/trpc' prefix would also catch the client's own /trpc.ts module.
-const proxied = ['^/trpc/', '^/tiles/', '^/api/', '^/healthz$']
+const proxied = ['^/trpc/', '^/tiles/', '^/points/', '^/basemap/', '^/api/', '^/healthz$']
 
 export default defineConfig({
   root,

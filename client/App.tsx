@@ -7,20 +7,36 @@ import { UsersPage } from './features/admin/UsersPage.tsx'
 import { AuditPage } from './features/audit/AuditPage.tsx'
 import { AuthGate } from './features/auth/AuthGate.tsx'
 import { useSession } from './features/auth/session.ts'
+import { FeaturePanel } from './features/details/FeaturePanel.tsx'
 import { GridDetailCard } from './features/grids/GridDetailCard.tsx'
-import { GridSearchBox, GridSearchResults } from './features/grids/GridSearch.tsx'
+import { GridSearchBox } from './features/grids/GridSearch.tsx'
 import { GridTree } from './features/grids/GridTree.tsx'
+import { LayerPanel } from './features/layers/LayerPanel.tsx'
+import { TimeSlider } from './features/layers/TimeSlider.tsx'
+import { useLayerData } from './features/layers/use-layer-data.ts'
 import { PeoplePage } from './features/people/PeoplePage.tsx'
+import { MapSearchResults } from './features/search/MapSearchResults.tsx'
 import { useViewState } from './hooks/use-view-state.ts'
 import { DEFAULT_LANG, I18nProvider, isLang, type Lang, useI18n } from './i18n/index.ts'
 import { type Bbox, isValidBbox, unionBbox } from './lib/bbox.ts'
+import type { FeatureRef } from './lib/feature-ref.ts'
+import type { MapLayers } from './lib/map-layers.ts'
 import { allowedPage, type Page, pagesFor } from './lib/pages.ts'
+import type { DayRange } from './lib/time-window.ts'
 import type { Theme, ViewState } from './lib/url-state.ts'
-import { type CameraRequest, type MapCamera, MapView, type PickedArea } from './map/MapView.tsx'
+import {
+  type CameraRequest,
+  type MapCamera,
+  MapView,
+  type PickedArea,
+  type PickedFeature,
+} from './map/MapView.tsx'
 import { errorMessage, type GridNode, trpc } from './trpc.ts'
 
 /** Areas flown to are never zoomed in beyond this, however small they are. */
 const FIT_MAX_ZOOM = 17
+/** Zoom a search hit on a building or an address is shown at. */
+const PLACE_ZOOM = 17
 
 type CameraCommand =
   | { kind: 'fit'; bbox: Bbox; maxZoom: number }
@@ -207,6 +223,31 @@ function Workspace({
   const reveal = useMemo(() => detailData?.ancestors.map((ancestor) => ancestor.id) ?? [], [detailData])
   const searching = query.trim().length > 0
 
+  // The one map's layers (features/layers): state in the URL, data from map.meta/map.counts.
+  const [bounds, setBounds] = useState<Bbox | null>(null)
+  const layerData = useLayerData(view.layers, bounds)
+  const setLayers = useCallback((layers: MapLayers) => update({ layers }), [update])
+  const setTime = useCallback(
+    (time: DayRange | null) => update({ layers: { ...view.layers, time } }),
+    [update, view.layers],
+  )
+  const pickFeature = useCallback(
+    ({ kind, id }: PickedFeature) => update({ feature: { kind, id } }),
+    [update],
+  )
+  const openFeature = useCallback((feature: FeatureRef) => update({ feature }), [update])
+  const closeFeature = useCallback(() => update({ feature: null }), [update])
+  // A search hit that is a place (address, building, person's home, organisation, event): fly
+  // there close enough to see the building, and open its details.
+  const selectSearchPlace = useCallback(
+    (center: readonly [number, number], feature: FeatureRef | null) => {
+      setQuery('')
+      requestCamera({ kind: 'jump', center, zoom: Math.max(zoom, PLACE_ZOOM) })
+      if (feature) update({ feature })
+    },
+    [requestCamera, update, zoom],
+  )
+
   return (
     <div className="workspace" hidden={hidden}>
       <aside className="side-panel">
@@ -215,7 +256,13 @@ function Workspace({
         </div>
         <h2 className="panel-title">{searching ? t('search.results') : t('tree.title')}</h2>
         <div className="panel-scroll">
-          {searching && <GridSearchResults query={query} onSelect={selectSearchHit} />}
+          {searching && (
+            <MapSearchResults
+              query={query}
+              onSelectGrid={selectSearchHit}
+              onSelectPlace={selectSearchPlace}
+            />
+          )}
           <div hidden={searching}>
             <MemoTree selectedCode={view.grid} reveal={reveal} onSelect={selectNode} />
           </div>
@@ -230,6 +277,14 @@ function Workspace({
             onViewPeople={me.permissions.includes('people.read') ? viewPeople : undefined}
           />
         )}
+        {view.feature !== null && (
+          <FeaturePanel
+            feature={view.feature}
+            onClose={closeFeature}
+            onOpen={openFeature}
+            onSelectGrid={selectCode}
+          />
+        )}
       </aside>
       <main className="map-area">
         <MapView
@@ -240,8 +295,31 @@ function Workspace({
           onCameraChange={onCameraChange}
           onZoom={onZoom}
           onPick={pickOnMap}
+          layers={view.layers}
+          can={layerData.can}
+          categories={layerData.categories}
+          basemap={layerData.basemap.basemap}
+          eventPoints={layerData.points.points}
+          selectedFeature={view.feature}
+          onPickFeature={pickFeature}
+          onBoundsChange={setBounds}
         />
         <Legend theme={view.theme} zoom={zoom} />
+        <LayerPanel
+          layers={view.layers}
+          onChange={setLayers}
+          zoom={zoom}
+          theme={view.theme}
+          categories={layerData.categories}
+          canTags={layerData.can.tags}
+          counts={layerData.counts}
+          points={layerData.points}
+          basemapConfigured={layerData.basemap.configured !== 'none'}
+          basemapError={layerData.basemap.error}
+        />
+        {view.layers.on.events && (
+          <TimeSlider extent={layerData.extent} value={view.layers.time} onChange={setTime} />
+        )}
       </main>
     </div>
   )

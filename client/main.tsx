@@ -3,6 +3,7 @@ import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { App } from './App.tsx'
 import './styles/app.css'
+import './styles/layers.css'
 import { queryClient } from './trpc.ts'
 
 const root = document.getElementById('root')

@@ -7,11 +7,13 @@ import { elementCounts } from '../db/queries/health.queries.ts'
 import { appendAudit } from './audit/audit.ts'
 import { registerAuth } from './auth/http.ts'
 import { createContext } from './context.ts'
+import { registerBasemap } from './http/basemap.ts'
 import { registerExports } from './http/exports.ts'
 import { type RateRule, registerHardening } from './http/hardening.ts'
+import { registerPoints } from './http/points.ts'
 import { appRouter } from './routers/index.ts'
 import type { PiiCipher } from './security/pii.ts'
-import { registerGridTiles } from './tiles/grid-tiles.ts'
+import { registerTiles } from './tiles/tile-route.ts'
 
 /** What the server is doing; /healthz reports it and the client shows it while starting. */
 export interface StartState {
@@ -95,8 +97,10 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
     },
   })
 
-  registerGridTiles(app, { db: deps.db })
+  registerTiles(app, { db: deps.db })
   registerExports(app, { db: deps.db, pii: deps.pii ?? null })
+  registerPoints(app, { db: deps.db })
+  registerBasemap(app, { db: deps.db })
 
   if (deps.clientDir && existsSync(deps.clientDir)) {
     await app.register(fastifyStatic, { root: deps.clientDir, index: 'index.html', wildcard: false })

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { DEFAULT_LANG, LANGS } from '../i18n/index.ts'
-import { decodeViewState, encodeViewState, type ViewState } from '../lib/url-state.ts'
+import { DEFAULT_LAYERS, decodeViewState, encodeViewState, type ViewState } from '../lib/url-state.ts'
 
 /** The whole city, until the server's hierarchy says where exactly it is. */
 export const DEFAULT_VIEW: ViewState = {
@@ -8,6 +8,8 @@ export const DEFAULT_VIEW: ViewState = {
   center: [122.1, 37.2],
   zoom: 8.4,
   grid: null,
+  feature: null,
+  layers: DEFAULT_LAYERS,
   theme: 'dark',
   lang: DEFAULT_LANG,
 }

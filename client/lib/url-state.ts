@@ -1,10 +1,13 @@
+import { decodeFeatureRef, encodeFeatureRef, type FeatureRef } from './feature-ref.ts'
+import { DEFAULT_LAYERS, decodeLayers, encodeLayers, type MapLayers } from './map-layers.ts'
 import { isPage, type Page } from './pages.ts'
 
 /**
  * The shareable view, kept in the URL hash so a link or a reload shows the same thing:
- * `#page=<people|users|audit>&map=<zoom>/<lat>/<lon>&grid=<code>&theme=<dark|light>&lang=<zh-CN|en>`
- * (`page` is left out for the map). The hash never reaches the server, and `map=` reads like
- * MapLibre's own hash.
+ * `#page=<people|users|audit>&map=<zoom>/<lat>/<lon>&grid=<code>&feature=<kind>:<id>&…layers…&
+ * theme=<dark|light>&lang=<zh-CN|en>` (`page` is left out for the map; the layer fields of
+ * map-layers.ts only where they differ from the defaults). The hash never reaches the server, and
+ * `map=` reads like MapLibre's own hash.
  */
 export const THEMES = ['dark', 'light'] as const
 export type Theme = (typeof THEMES)[number]
@@ -16,9 +19,15 @@ export interface ViewState {
   zoom: number
   /** The selected area's code (stable across boundary versions, unlike its id). */
   grid: string | null
+  /** A feature picked on the map or found by search (besides the selected area). */
+  feature: FeatureRef | null
+  /** Layers, opacities, filters, time range and base map. */
+  layers: MapLayers
   theme: Theme
   lang: string
 }
+
+export { DEFAULT_LAYERS }
 
 export const MIN_ZOOM = 3
 export const MAX_ZOOM = 19
@@ -41,10 +50,12 @@ export function encodeViewState(state: ViewState): string {
   if (state.page !== 'map') params.set('page', state.page)
   params.set('map', `${zoom}/${round(lat, digits)}/${round(lon, digits)}`)
   if (state.grid) params.set('grid', state.grid)
+  if (state.feature) params.set('feature', encodeFeatureRef(state.feature))
+  encodeLayers(params, state.layers)
   params.set('theme', state.theme)
   params.set('lang', state.lang)
   // URLSearchParams escapes '/', which would make the hash harder to read and to type.
-  return `#${params.toString().replaceAll('%2F', '/')}`
+  return `#${params.toString().replaceAll('%2F', '/').replaceAll('%2C', ',').replaceAll('%3A', ':')}`
 }
 
 const GRID_CODE = /^[0-9A-Za-z_-]{1,40}$/
@@ -71,6 +82,10 @@ export function decodeViewState(hash: string, defaults: ViewState, langs: readon
 
   const grid = params.get('grid')
   if (grid !== null) state.grid = GRID_CODE.test(grid) ? grid : defaults.grid
+
+  const feature = params.get('feature')
+  if (feature !== null) state.feature = decodeFeatureRef(feature) ?? defaults.feature
+  state.layers = decodeLayers(params, defaults.layers)
 
   const theme = params.get('theme')
   if ((THEMES as readonly string[]).includes(theme ?? '')) state.theme = theme as Theme

@@ -1,59 +1,72 @@
 import type { LayerSpecification, StyleSpecification } from 'maplibre-gl'
+import type { FeatureRef } from '../lib/feature-ref.ts'
+import { DEFAULT_LAYERS, type MapLayers } from '../lib/map-layers.ts'
 import type { Theme } from '../lib/url-state.ts'
-import { GRID_SOURCE, gridBoundaryLayers } from './layers/grid-boundary-layer.ts'
-import { gridLabelLayers } from './layers/grid-label-layer.ts'
+import { type BasemapSource, basemapStyle } from './basemap-style.ts'
+import type { LayerContext } from './layers/layer-definition.ts'
+import { styleOfLayers } from './layers/layer-registry.ts'
 import { PALETTES } from './palette.ts'
+
+export { GRID_TILES_MAX_ZOOM } from './layers/grids-layer.ts'
 
 export interface StyleOptions {
   theme: Theme
   /** Origin the tiles are served from, normally `location.origin`. */
   origin: string
-  /** Optional XYZ raster base map (`{z}/{x}/{y}` template); none by default, as offline. */
-  basemapTiles?: string | undefined
+  /** A configured base map (GET /api/basemap, resolved); none by default, as offline. */
+  basemap?: BasemapSource | null
   /** Size factor for labels and lines on large screens. */
   scale?: number
+  /** Which layers are on, with their filters (the URL's); the defaults when left out. */
+  layers?: MapLayers
+  can?: { tags: boolean }
+  zoom?: number
+  selected?: FeatureRef | null
 }
 
-/** Tiles hold data up to z16; MapLibre over-zooms beyond. */
-export const GRID_TILES_MAX_ZOOM = 16
+/** The layer context for style building when only the style's options are known. */
+export function styleContext(options: StyleOptions): LayerContext {
+  return {
+    origin: options.origin,
+    theme: options.theme,
+    palette: PALETTES[options.theme],
+    scale: options.scale ?? 1,
+    layers: options.layers ?? DEFAULT_LAYERS,
+    can: options.can ?? { tags: false },
+    zoom: Math.floor(options.zoom ?? 10),
+    categoryIndex: new Map(),
+    topCategories: [],
+    selected: options.selected ?? null,
+    pulse: -1,
+  }
+}
 
 /**
  * The map's style. It needs no network beyond this app's own origin: no glyphs URL (labels are
- * drawn with local fonts), no sprite, no remote base map unless one is configured.
+ * drawn with local fonts), no sprite, no remote base map unless one is configured. Order: the
+ * background, the base map, the layers' fills, boundaries and points (layers/layer-registry.ts),
+ * the base map's labels, then the app's own labels.
  */
-export function buildStyle({ theme, origin, basemapTiles, scale = 1 }: StyleOptions): StyleSpecification {
+export function buildStyle(options: StyleOptions): StyleSpecification {
+  const { theme, basemap, layers = DEFAULT_LAYERS } = options
   const palette = PALETTES[theme]
-  const basemap: LayerSpecification[] = basemapTiles
-    ? [
-        {
-          id: 'basemap',
-          type: 'raster',
-          source: 'basemap',
-          paint: { 'raster-opacity': theme === 'dark' ? 0.45 : 0.8 },
-        },
-      ]
-    : []
+  const ctx = styleContext(options)
+  const base = basemap && layers.basemap !== 'none' ? basemapStyle(basemap, theme, ctx.scale) : null
+  const own = styleOfLayers(ctx)
+  const ownLayers = own.layers.map((entry) => entry.layer)
+  const cut = own.labelsFrom < 0 ? ownLayers.length : own.labelsFrom
+  const layersOut: LayerSpecification[] = [
+    { id: 'background', type: 'background', paint: { 'background-color': palette.background } },
+    ...(base?.base ?? []),
+    ...ownLayers.slice(0, cut),
+    ...(base?.labels ?? []),
+    ...ownLayers.slice(cut),
+  ]
   return {
     version: 8,
     name: `yiwang-${theme}`,
-    sources: {
-      [GRID_SOURCE]: {
-        type: 'vector',
-        tiles: [`${origin}/tiles/grids/{z}/{x}/{y}.mvt`],
-        minzoom: 0,
-        maxzoom: GRID_TILES_MAX_ZOOM,
-        // Feature ids for hover state; the tiles carry the area id as a property.
-        promoteId: 'id',
-      },
-      ...(basemapTiles
-        ? { basemap: { type: 'raster' as const, tiles: [basemapTiles], tileSize: 256, maxzoom: 18 } }
-        : {}),
-    },
-    layers: [
-      { id: 'background', type: 'background', paint: { 'background-color': palette.background } },
-      ...basemap,
-      ...gridBoundaryLayers(palette, scale),
-      ...gridLabelLayers(palette, scale),
-    ],
+    ...(base?.sprite ? { sprite: base.sprite } : {}),
+    sources: { ...(base?.sources ?? {}), ...own.sources },
+    layers: layersOut,
   }
 }

@@ -16,6 +16,7 @@ export interface GridRef {
 }
 
 export interface EventAction {
+  id: number
   at: string
   action: string
   fromStatus: string | null
@@ -175,13 +176,14 @@ export async function eventDetail(d: Database, area: Area, id: number): Promise<
   )
   if (!r) return null
   const timeline = await d.rows<{
+    id: number
     at: string
     action: string
     from_status: string | null
     to_status: string | null
     org: string | null
     note: string | null
-  }>(sql`SELECT a.at, a.action, a.from_status, a.to_status, o.name AS org, a.note FROM event_actions a
+  }>(sql`SELECT a.id, a.at, a.action, a.from_status, a.to_status, o.name AS org, a.note FROM event_actions a
     LEFT JOIN organisations o ON o.id = a.actor_org_id WHERE a.event_id = ${id} ORDER BY a.at, a.id`)
   return {
     kind: 'event',
@@ -204,6 +206,7 @@ export async function eventDetail(d: Database, area: Area, id: number): Promise<
     center: [Number(r.x), Number(r.y)],
     grids: await gridChain(d, r.grid_id === null ? null : Number(r.grid_id)),
     timeline: timeline.map((a) => ({
+      id: Number(a.id),
       at: iso(a.at)!,
       action: a.action,
       fromStatus: a.from_status,

@@ -1,6 +1,7 @@
 import helmet from '@fastify/helmet'
 import rateLimit from '@fastify/rate-limit'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { basemapFromEnv, basemapOrigins } from './basemap.ts'
 
 /**
  * HTTP hardening: security headers on every response, rate limits on sign-in and expensive
@@ -27,6 +28,19 @@ export const CSP_DIRECTIVES = {
 export const CSP =
   "default-src 'self'; script-src 'self'; worker-src 'self' blob:; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; font-src 'self' data:; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'"
 
+/**
+ * The directives with a configured remote base map's origins (XYZ, 天地图, a vector style) allowed
+ * for images and fetches, and nothing else: without one they are CSP_DIRECTIVES.
+ */
+export function cspDirectives(basemap: readonly string[]): Record<string, readonly string[]> {
+  if (!basemap.length) return CSP_DIRECTIVES
+  return {
+    ...CSP_DIRECTIVES,
+    imgSrc: [...CSP_DIRECTIVES.imgSrc, ...basemap],
+    connectSrc: [...CSP_DIRECTIVES.connectSrc, ...basemap],
+  }
+}
+
 export interface RateRule {
   /** For logs and the 429 body. */
   name: string
@@ -44,6 +58,8 @@ export interface HardeningOptions {
   rateRules?: RateRule[]
   /** Largest accepted request body in bytes (the app's bodyLimit); default 1 MiB. */
   bodyLimit?: number
+  /** Origins of a remote base map for the CSP; default: from the base-map variables (basemap.ts). */
+  basemapOrigins?: readonly string[]
 }
 
 /** The tRPC procedures a request calls: '/trpc/a.b,c.d?batch=1' → ['a.b', 'c.d']. */
@@ -131,7 +147,10 @@ export async function registerHardening(app: FastifyInstance, opts: HardeningOpt
 
   await app.register(helmet, {
     global: true,
-    contentSecurityPolicy: { useDefaults: false, directives: CSP_DIRECTIVES },
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: cspDirectives(opts.basemapOrigins ?? basemapOrigins(basemapFromEnv().config)),
+    },
     // HSTS is set below, and only for production over https.
     hsts: false,
     frameguard: { action: 'deny' },

@@ -59,6 +59,21 @@ const SQLI = [
   '{"$ne": null}',
 ]
 
+/** Every tile layer's filter parameters. */
+const TILE_FILTERS: [string, string][] = [
+  ['grids', 'levels'],
+  ['people', 'tag'],
+  ['things', 'kind'],
+  ['things', 'status'],
+  ['events', 'category'],
+  ['events', 'status'],
+  ['events', 'source'],
+  ['events', 'from'],
+  ['events', 'to'],
+  ['events', 'overdue'],
+  ['orgs', 'kind'],
+]
+
 dbDescribe('HTTP hardening: headers, limits, hostile input', () => {
   let d: Database
   let app: FastifyInstance
@@ -277,6 +292,19 @@ dbDescribe('HTTP hardening: headers, limits, hostile input', () => {
         const r = await get(`/tiles/grids/${seg(z!)}/${seg(x!)}/${seg(y!)}.mvt`)
         if (!/^\d+$/.test(p)) expect(r.statusCode).toBeGreaterThanOrEqual(400) // 400, 404 or 414 (too long)
       }
+      // Every filter of every tile layer (docs/layers.md): an allowlist, so 400 — or, for a
+      // category code of the right shape that names no category, an empty tile.
+      for (const [layer, param] of TILE_FILTERS) {
+        const r = await get(`/tiles/${layer}/14/13727/6290.mvt?${param}=${seg(p)}`)
+        const valid =
+          (param === 'category' && /^[0-9A-Za-z_-]{1,24}$/.test(p)) || (param === 'overdue' && p === '0')
+        if (valid) expect([200, 204], `${layer}?${param}=${p}`).toContain(r.statusCode)
+        else expect(r.statusCode, `${layer}?${param}=${p}`).toBe(400)
+      }
+      const asName = await get(`/tiles/events/14/13727/6290.mvt?${seg(p)}=1`)
+      expect(asName.statusCode, `parameter named ${p}`).toBe(400)
+      const layerSeg = await get(`/tiles/${seg(p)}/8/214/99.mvt`)
+      expect([400, 404, 414], `layer ${p}`).toContain(layerSeg.statusCode)
       const search = await get(`/trpc/grid.search?input=${q({ q: p })}`)
       if (search.statusCode === 200) expect(search.json().result.data, `q=${p}`).toEqual([])
       else expect(search.statusCode, `q=${p}`).toBe(400)

@@ -1,5 +1,6 @@
 import type { ExpressionSpecification, LayerSpecification } from 'maplibre-gl'
 import { LEVELS, type Level, zoomRangeOf } from '../../lib/levels.ts'
+import { css, GRADE_COLOURS } from '../layer-colours.ts'
 import type { MapPalette } from '../palette.ts'
 
 export const GRID_SOURCE = 'grids'
@@ -12,12 +13,36 @@ export const FILL_LAYER_IDS = LEVELS.filter((level) => zoomRangeOf(level)).map(f
 
 const ofLevel = (level: Level): ExpressionSpecification => ['==', ['get', 'level'], level]
 
+export interface GridStyleOptions {
+  /** 五色管理: fill each area with the colour of its grade (1 red … 5 green). */
+  grade?: boolean
+  /** 0..1 for fills, lines and labels. */
+  opacity?: number
+  /** On dark ground the grade colours are drawn a little lighter. */
+  dark?: boolean
+}
+
+/** The fill colour of an area by its grade; areas without one keep the plain fill. */
+function gradeFill(alpha: number, fallback: string): ExpressionSpecification {
+  const stops = ([1, 2, 3, 4, 5] as const).flatMap((g) => [g, css(GRADE_COLOURS[g], alpha)])
+  return [
+    'match',
+    ['to-number', ['get', 'grade'], 0],
+    ...stops,
+    fallback,
+  ] as unknown as ExpressionSpecification
+}
+
 /**
  * Grid boundaries from the vector tiles, styled by level: the finest level shown is filled (for
  * hovering and picking) and outlined thin; its parent, also in the tile, is outlined heavier;
  * city and district boundaries get a soft glow underneath. `scale` widens lines on big screens.
  */
-export function gridBoundaryLayers(palette: MapPalette, scale = 1): LayerSpecification[] {
+export function gridBoundaryLayers(
+  palette: MapPalette,
+  scale = 1,
+  { grade = false, opacity = 1, dark = true }: GridStyleOptions = {},
+): LayerSpecification[] {
   const fills: LayerSpecification[] = []
   for (const level of LEVELS) {
     const range = zoomRangeOf(level)
@@ -34,12 +59,21 @@ export function gridBoundaryLayers(palette: MapPalette, scale = 1): LayerSpecifi
       maxzoom: level === 5 ? 24 : range.maxZoom,
       filter: ofLevel(level),
       paint: {
-        'fill-color': [
-          'case',
-          ['boolean', ['feature-state', 'hover'], false],
-          palette.fillHover,
-          optional ? 'rgba(0, 0, 0, 0)' : palette.fill,
-        ],
+        'fill-color':
+          grade && !optional
+            ? [
+                'case',
+                ['boolean', ['feature-state', 'hover'], false],
+                gradeFill(dark ? 0.62 : 0.7, palette.fillHover),
+                gradeFill(dark ? 0.4 : 0.48, palette.fill),
+              ]
+            : [
+                'case',
+                ['boolean', ['feature-state', 'hover'], false],
+                palette.fillHover,
+                optional ? 'rgba(0, 0, 0, 0)' : palette.fill,
+              ],
+        'fill-opacity': opacity,
         'fill-antialias': false,
       },
     })
@@ -56,6 +90,7 @@ export function gridBoundaryLayers(palette: MapPalette, scale = 1): LayerSpecifi
       'line-color': palette.glow,
       'line-width': ['interpolate', ['linear'], ['zoom'], 6, 6 * scale, 12, 10 * scale],
       'line-blur': ['interpolate', ['linear'], ['zoom'], 6, 4 * scale, 12, 7 * scale],
+      'line-opacity': opacity,
     },
   }
 
@@ -73,6 +108,7 @@ export function gridBoundaryLayers(palette: MapPalette, scale = 1): LayerSpecifi
       paint: {
         'line-color': color,
         'line-width': ['interpolate', ['linear'], ['zoom'], 6, width * 0.8, 12, width, 17, width * 1.4],
+        'line-opacity': opacity,
         ...(dash ? { 'line-dasharray': dash } : {}),
       },
     }

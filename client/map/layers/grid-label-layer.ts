@@ -22,7 +22,7 @@ const LABEL_ZOOMS: Record<Level, { minzoom: number; maxzoom: number; size: numbe
  * top and are placed first when labels collide: a district's name wins over a street's.
  * `scale` enlarges labels on big screens along with the rest of the UI.
  */
-export function gridLabelLayers(palette: MapPalette, scale = 1): LayerSpecification[] {
+export function gridLabelLayers(palette: MapPalette, scale = 1, opacity = 1): LayerSpecification[] {
   return [...LEVELS].reverse().map((level): LayerSpecification => {
     const { minzoom, maxzoom, size } = LABEL_ZOOMS[level]
     const coarse = level <= 3
@@ -48,6 +48,7 @@ export function gridLabelLayers(palette: MapPalette, scale = 1): LayerSpecificat
         'text-halo-color': palette.labelHalo,
         'text-halo-width': coarse ? 1.6 : 1.3,
         'text-halo-blur': 0.4,
+        'text-opacity': opacity,
       },
     }
   })
