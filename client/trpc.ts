@@ -1,5 +1,11 @@
 import { QueryCache, QueryClient } from '@tanstack/react-query'
-import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client'
+import {
+  createTRPCClient,
+  httpBatchLink,
+  httpSubscriptionLink,
+  splitLink,
+  TRPCClientError,
+} from '@trpc/client'
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server'
 import { createTRPCOptionsProxy } from '@trpc/tanstack-react-query'
 // Only the router's type crosses into the client; no server code is bundled.
@@ -53,7 +59,15 @@ export const queryClient = new QueryClient({
 })
 
 export const trpcClient = createTRPCClient<AppRouter>({
-  links: [httpBatchLink({ url: '/trpc', maxURLLength: 3500, maxItems: 20 })],
+  links: [
+    // Subscriptions (events.live) over Server-Sent Events: the browser's EventSource reconnects
+    // by itself after a network drop; everything else in batches.
+    splitLink({
+      condition: (op) => op.type === 'subscription',
+      true: httpSubscriptionLink({ url: '/trpc' }),
+      false: httpBatchLink({ url: '/trpc', maxURLLength: 3500, maxItems: 20 }),
+    }),
+  ],
 })
 
 export const trpc = createTRPCOptionsProxy<AppRouter>({ client: trpcClient, queryClient })

@@ -1,7 +1,12 @@
+import { SHIPPED_CALENDARS } from '../server/domain/calendar-2026.ts'
 import type { Database } from './client.ts'
 import { MIGRATIONS_FOLDER } from './client.ts'
+import { shipCalendarYear } from './queries/loop.queries.ts'
 
-/** Apply the drizzle-kit migrations in db/migrations: the same files on both backends. */
+/**
+ * Apply the drizzle-kit migrations in db/migrations (the same files on both backends), then ship
+ * the working-day calendars of the years the database does not have yet (an edited year stays).
+ */
 export async function migrate(d: Database): Promise<void> {
   if (d.driver.kind === 'pglite') {
     const { migrate: m } = await import('drizzle-orm/pglite/migrator')
@@ -18,4 +23,5 @@ export async function migrate(d: Database): Promise<void> {
       await d.driver.sql`select pg_advisory_unlock(727274)`
     }
   }
+  for (const [year, days] of SHIPPED_CALENDARS) await shipCalendarYear(d, year, days)
 }

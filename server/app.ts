@@ -10,6 +10,7 @@ import { createContext } from './context.ts'
 import { registerBasemap } from './http/basemap.ts'
 import { registerExports } from './http/exports.ts'
 import { type RateRule, registerHardening } from './http/hardening.ts'
+import { registerOpen311 } from './http/open311.ts'
 import { registerPoints } from './http/points.ts'
 import { appRouter } from './routers/index.ts'
 import type { PiiCipher } from './security/pii.ts'
@@ -100,6 +101,7 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
   registerTiles(app, { db: deps.db })
   registerExports(app, { db: deps.db, pii: deps.pii ?? null })
   registerPoints(app, { db: deps.db })
+  registerOpen311(app, { db: deps.db, pii: deps.pii ?? null })
   registerBasemap(app, { db: deps.db })
 
   if (deps.clientDir && existsSync(deps.clientDir)) {

@@ -23,6 +23,8 @@ export interface Context {
   audit: AuditSink
   /** Personal-data encryption (ID numbers, phones); null where the server has no key. */
   pii: PiiCipher | null
+  /** Run `fn` once the request's transaction has committed (scoped procedures); at once otherwise. */
+  afterCommit: (fn: () => void) => void
   req?: FastifyRequest
   res?: FastifyReply
 }
@@ -49,6 +51,7 @@ export function createContext(opts: {
       if (!db) throw new Error('the database is not ready')
       await appendAudit(db, entry)
     },
+    afterCommit: (fn) => fn(),
     req: opts.req,
     res: opts.res,
   }

@@ -2,6 +2,7 @@ import { requirePermission } from '../auth/procedures.ts'
 import { router } from '../trpc.ts'
 import { createAuditRouter } from './audit.router.ts'
 import { authRouter } from './auth.router.ts'
+import { eventsRouter } from './events.router.ts'
 import { featureRouter } from './feature.router.ts'
 import { gridRouter } from './grid.router.ts'
 import { mapRouter } from './map.router.ts'
@@ -17,6 +18,7 @@ export const appRouter = router({
   feature: featureRouter,
   map: mapRouter,
   search: searchRouter,
+  events: eventsRouter,
   audit: createAuditRouter(requirePermission('audit.read')),
 })
 
