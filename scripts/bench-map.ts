@@ -7,7 +7,7 @@ import { encodeEventPoints } from '../client/lib/points-binary.ts'
 
 /**
  * npm run bench:map -- --url http://127.0.0.1:3000 --user NAME --password PASS [--out FILE.json]
- *   [--points 1000000] [--synthetic] [--runs 3] [--width 1600 --height 1000] [--pan-seconds 8]
+ *   [--points 1000000] [--synthetic] [--runs 3] [--width 1600 --height 1000] [--pan-seconds 8] [--min-frames 30]
  *
  * The map in Debian's Chromium (headless, WebGL through SwiftShader, a fresh profile), against a
  * running app (`npm start`, with DATABASE_URL for the city-scale database):
@@ -31,6 +31,8 @@ const { values } = parseArgs({
     width: { type: 'string', default: '1600' },
     height: { type: 'string', default: '1000' },
     'pan-seconds': { type: 'string', default: '8' },
+    /** At least this many frames while panning (each can take seconds under software WebGL). */
+    'min-frames': { type: 'string', default: '30' },
     chromium: { type: 'string', default: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' },
   },
 })
@@ -300,7 +302,7 @@ async function main() {
     log(`warm-up took ${Date.now() - wall0} ms of wall time`)
     log(`first frames after a move: ${warm.map((v) => round(v)).join(', ')} ms`)
     const wall1 = Date.now()
-    const frames = await panFrames(page, Number(values['pan-seconds']))
+    const frames = await panFrames(page, Number(values['pan-seconds']), Number(values['min-frames']))
     const panWallMs = Date.now() - wall1
     log(
       `${frames.length} frames while panning: p50 ${round(pct(frames, 50))} ms, p95 ${round(pct(frames, 95))} ms`,

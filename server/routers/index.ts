@@ -5,6 +5,7 @@ import { authRouter } from './auth.router.ts'
 import { eventsRouter } from './events.router.ts'
 import { featureRouter } from './feature.router.ts'
 import { gridRouter } from './grid.router.ts'
+import { kpiRouter } from './kpi.router.ts'
 import { mapRouter } from './map.router.ts'
 import { peopleRouter } from './people.router.ts'
 import { searchRouter } from './search.router.ts'
@@ -19,6 +20,7 @@ export const appRouter = router({
   map: mapRouter,
   search: searchRouter,
   events: eventsRouter,
+  kpi: kpiRouter,
   audit: createAuditRouter(requirePermission('audit.read')),
 })
 
