@@ -11,11 +11,14 @@ import { FeaturePanel } from './features/details/FeaturePanel.tsx'
 import { GridDetailCard } from './features/grids/GridDetailCard.tsx'
 import { GridSearchBox } from './features/grids/GridSearch.tsx'
 import { GridTree } from './features/grids/GridTree.tsx'
+import { IntakePage } from './features/intake/IntakePage.tsx'
+import { KpiPage } from './features/kpi/KpiPage.tsx'
 import { LayerPanel } from './features/layers/LayerPanel.tsx'
 import { TimeSlider } from './features/layers/TimeSlider.tsx'
 import { useLayerData } from './features/layers/use-layer-data.ts'
 import { PeoplePage } from './features/people/PeoplePage.tsx'
 import { MapSearchResults } from './features/search/MapSearchResults.tsx'
+import { WorkbenchPage } from './features/workbench/WorkbenchPage.tsx'
 import { useViewState } from './hooks/use-view-state.ts'
 import { DEFAULT_LANG, I18nProvider, isLang, type Lang, useI18n } from './i18n/index.ts'
 import { type Bbox, isValidBbox, unionBbox } from './lib/bbox.ts'
@@ -115,6 +118,12 @@ function Shell({ onThemeChange, onLangChange, ...workspace }: ShellProps) {
     if (page !== view.page) update({ page })
   }, [page, view.page, update])
   const setPage = useCallback((next: Page) => update({ page: next }), [update])
+  // The workbench's open event is the URL's `feature=event:<id>`, so a link opens it.
+  const openEvent = useCallback(
+    (id: number | null) => update({ page: 'workbench', feature: id === null ? null : { kind: 'event', id } }),
+    [update],
+  )
+  const workbenchEvent = view.feature?.kind === 'event' ? view.feature.id : null
 
   return (
     <div className="app" data-page={page}>
@@ -127,6 +136,11 @@ function Shell({ onThemeChange, onLangChange, ...workspace }: ShellProps) {
         onPageChange={setPage}
       />
       {mapOpened && <Workspace {...workspace} hidden={page !== 'map'} />}
+      {page === 'workbench' && (
+        <WorkbenchPage theme={view.theme} eventId={workbenchEvent} onOpenEvent={openEvent} />
+      )}
+      {page === 'intake' && <IntakePage theme={view.theme} onOpenEvent={openEvent} />}
+      {page === 'kpi' && <KpiPage theme={view.theme} />}
       {page === 'people' && <PeoplePage gridCode={view.grid} />}
       {page === 'users' && <UsersPage />}
       {page === 'audit' && <AuditPage />}

@@ -4,6 +4,8 @@ import { createRoot } from 'react-dom/client'
 import { App } from './App.tsx'
 import './styles/app.css'
 import './styles/layers.css'
+import './styles/workbench.css'
+import './styles/kpi.css'
 import { queryClient } from './trpc.ts'
 
 const root = document.getElementById('root')

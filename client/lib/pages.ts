@@ -1,9 +1,12 @@
 /** The pages of the app and the permission each needs; the map is everyone's. */
-export const PAGES = ['map', 'people', 'users', 'audit'] as const
+export const PAGES = ['map', 'workbench', 'intake', 'kpi', 'people', 'users', 'audit'] as const
 export type Page = (typeof PAGES)[number]
 
 const NEEDS: Record<Page, string | null> = {
   map: null,
+  workbench: 'events.read',
+  intake: 'events.write',
+  kpi: 'events.read',
   people: 'people.read',
   users: 'users.manage',
   audit: 'audit.read',

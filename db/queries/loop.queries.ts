@@ -12,6 +12,8 @@ import type { EventSource, EventStatus } from '../schema/events.ts'
 /** Where the responsibility list sends an event, or null for the dispatcher's queue. */
 export interface Route {
   gridId: number | null
+  /** The grid's path (for live messages: who may hear of it). */
+  gridPath: string | null
   /** 1 city, 2 district, 3 street. */
   handlingLevel: number | null
   departmentId: number | null
@@ -35,11 +37,52 @@ export async function routeEvent(
   lon: number,
   lat: number,
 ): Promise<Route> {
-  const [at] = await d.rows<{ grid_id: number | null; path: string | null }>(sql`
-    SELECT g.id AS grid_id, g.path FROM grids g
-    WHERE g.id = grid_at(ST_SetSRID(ST_MakePoint(${lon}, ${lat}), 4326))`)
-  const none = (unrouted: Route['unrouted'], gridId: number | null = null): Route => ({
-    gridId,
+  // One statement: the grid at the point, the chain above it from its path (the path holds the
+  // ids, one per level: '/city/district/street/…/'; read from it, not from grids, whose policy
+  // hides the levels above a narrow caller's area), and the list's rules for the category with
+  // the department serving each level's area.
+  const rows = await d.rows<{
+    grid_id: number | null
+    path: string | null
+    area_level: number | null
+    lead_department: string | null
+    time_limit: number | null
+    time_limit_unit: 'working_hours' | 'working_days' | null
+    department_id: number | null
+    department_name: string | null
+    co_ids: number[] | string | null
+  }>(sql`
+    WITH at AS (
+      SELECT g.id, g.path FROM grids g
+      WHERE g.id = grid_at(ST_SetSRID(ST_MakePoint(${lon}, ${lat}), 4326))
+    ),
+    chain AS (
+      SELECT (string_to_array(trim(both '/' from at.path), '/'))[k]::int AS id, k AS level
+      FROM at, generate_series(1, 3) k
+    ),
+    rules AS (
+      SELECT r.area_level, r.lead_department, r.co_departments, r.time_limit, r.time_limit_unit,
+        lead.id AS department_id, lead.name AS department_name,
+        (SELECT array_agg(o.id ORDER BY o.id) FROM organisations o
+          WHERE o.kind = 'department' AND o.department_kind = ANY (r.co_departments)
+            AND o.area_grid_id = c.id) AS co_ids
+      FROM responsibilities r
+      JOIN chain c ON c.level = r.area_level
+      LEFT JOIN LATERAL (
+        SELECT o.id, o.name FROM organisations o
+        WHERE o.kind = 'department' AND o.department_kind = r.lead_department AND o.area_grid_id = c.id
+        ORDER BY o.id LIMIT 1
+      ) lead ON true
+      WHERE r.category_id = ${categoryId}
+    )
+    SELECT at.id AS grid_id, at.path, rules.area_level, rules.lead_department, rules.time_limit,
+      rules.time_limit_unit, rules.department_id, rules.department_name, rules.co_ids
+    FROM at LEFT JOIN rules ON true
+    ORDER BY rules.department_id IS NULL, rules.area_level DESC`)
+  const first = rows[0]
+  const none = (unrouted: Route['unrouted']): Route => ({
+    gridId: first?.grid_id == null ? null : Number(first.grid_id),
+    gridPath: first?.path ?? null,
     handlingLevel: null,
     departmentId: null,
     departmentName: null,
@@ -48,48 +91,19 @@ export async function routeEvent(
     timeLimitUnit: null,
     unrouted,
   })
-  if (!at?.grid_id || !at.path) return none('no_grid')
-  if (categoryId === null) return none('no_category', at.grid_id)
-  // The ancestors of the grid at levels 1–3 (city, district, street), from its path.
-  const rows = await d.rows<{
-    area_level: number
-    lead_department: string
-    co_departments: string[] | string
-    time_limit: number
-    time_limit_unit: 'working_hours' | 'working_days'
-    department_id: number | null
-    department_name: string | null
-    co_ids: number[] | string | null
-  }>(sql`
-    WITH chain AS (
-      SELECT g.id, g.level FROM grids g
-      WHERE g.level BETWEEN 1 AND 3 AND ${at.path} LIKE g.path || '%'
-    )
-    SELECT r.area_level, r.lead_department, r.co_departments, r.time_limit, r.time_limit_unit,
-      lead.id AS department_id, lead.name AS department_name,
-      (SELECT array_agg(o.id ORDER BY o.id) FROM organisations o
-        WHERE o.kind = 'department' AND o.department_kind = ANY (r.co_departments)
-          AND o.area_grid_id = c.id) AS co_ids
-    FROM responsibilities r
-    JOIN chain c ON c.level = r.area_level
-    LEFT JOIN LATERAL (
-      SELECT o.id, o.name FROM organisations o
-      WHERE o.kind = 'department' AND o.department_kind = r.lead_department AND o.area_grid_id = c.id
-      ORDER BY o.id LIMIT 1
-    ) lead ON true
-    WHERE r.category_id = ${categoryId}
-    ORDER BY r.area_level DESC`)
-  if (!rows.length) return none('no_rule', at.grid_id)
-  const hit = rows.find((r) => r.department_id !== null)
-  if (!hit) return none('no_department', at.grid_id)
+  if (!first?.grid_id || !first.path) return none('no_grid')
+  if (categoryId === null) return none('no_category')
+  if (first.area_level == null) return none('no_rule')
+  if (first.department_id == null) return none('no_department')
   return {
-    gridId: at.grid_id,
-    handlingLevel: Number(hit.area_level),
-    departmentId: Number(hit.department_id),
-    departmentName: hit.department_name,
-    coDepartmentIds: pgIntArray(hit.co_ids),
-    timeLimit: Number(hit.time_limit),
-    timeLimitUnit: hit.time_limit_unit,
+    gridId: Number(first.grid_id),
+    gridPath: first.path,
+    handlingLevel: Number(first.area_level),
+    departmentId: Number(first.department_id),
+    departmentName: first.department_name,
+    coDepartmentIds: pgIntArray(first.co_ids),
+    timeLimit: Number(first.time_limit),
+    timeLimitUnit: first.time_limit_unit,
     unrouted: null,
   }
 }
@@ -122,6 +136,15 @@ export interface NewEvent {
   reporterPhoneHash: Buffer | null
   reporterPhoneMasked: string | null
   createdBy: number | null
+  /** Routed at intake: dispatched at once with its department and clock. */
+  routed: {
+    departmentId: number
+    coDepartmentIds: number[]
+    handlingLevel: number | null
+    limitMs: number
+    clockSince: Date
+    dueAt: Date
+  } | null
 }
 
 /**
@@ -130,14 +153,18 @@ export interface NewEvent {
  * first event's id with `created: false`.
  */
 export async function insertEventOnce(d: Database, e: NewEvent): Promise<{ id: number; created: boolean }> {
+  const r = e.routed
   const [row] = await d.rows<{ id: number }>(sql`
     INSERT INTO events (source, external_id, idempotency_key, category_id, title, body, address, geom,
       reported_at, priority, reporter_name, reporter_phone_enc, reporter_phone_hash,
-      reporter_phone_masked, created_by, status)
+      reporter_phone_masked, created_by, status, department_id, co_department_ids, handling_level,
+      limit_ms, used_ms, clock_since, due_at)
     VALUES (${e.source}, ${e.externalId}, ${e.idempotencyKey}, ${e.categoryId}, ${e.title}, ${e.body},
       ${e.address}, ST_SetSRID(ST_MakePoint(${e.lon}, ${e.lat}), 4326), ${e.reportedAt.toISOString()},
       ${e.priority}, ${e.reporterName}, ${e.reporterPhoneEnc}, ${e.reporterPhoneHash},
-      ${e.reporterPhoneMasked}, ${e.createdBy}, 'received')
+      ${e.reporterPhoneMasked}, ${e.createdBy}, ${r ? 'dispatched' : 'received'}, ${r?.departmentId ?? null},
+      ${`{${(r?.coDepartmentIds ?? []).join(',')}}`}::int[], ${r?.handlingLevel ?? null}, ${r?.limitMs ?? null}, 0,
+      ${r ? r.clockSince.toISOString() : null}::timestamptz, ${r ? r.dueAt.toISOString() : null}::timestamptz)
     ON CONFLICT DO NOTHING
     RETURNING id`)
   if (row) return { id: Number(row.id), created: true }
@@ -287,6 +314,20 @@ export async function addAction(d: Database, a: NewAction): Promise<number> {
       ${a.actorUserId}, ${a.actorOrgId}, ${a.note}, ${a.detail === null ? null : JSON.stringify(a.detail)}::jsonb)
     RETURNING id`)
   return Number(r?.id)
+}
+
+/** Several timeline entries in one statement (intake's receive + dispatch). */
+export async function addActions(d: Database, list: readonly NewAction[]): Promise<void> {
+  if (!list.length) return
+  await d.rows(sql`
+    INSERT INTO event_actions (event_id, at, action, from_status, to_status, actor_user_id, actor_org_id, note, detail)
+    VALUES ${sql.join(
+      list.map(
+        (a) => sql`(${a.eventId}, ${a.at.toISOString()}, ${a.action}, ${a.fromStatus}, ${a.toStatus},
+          ${a.actorUserId}, ${a.actorOrgId}, ${a.note}, ${a.detail === null ? null : JSON.stringify(a.detail)}::jsonb)`,
+      ),
+      sql`, `,
+    )}`)
 }
 
 /** The calendar's exception days, for WorkCalendar. */
@@ -445,7 +486,7 @@ export async function queueItems(
       : sql`FALSE`,
     // Past the warning share of the limit, not yet overdue.
     nearly_due: sql`${open} AND e.due_at >= now() AND e.limit_ms > 0 AND e.clock_since IS NOT NULL
-      AND (e.due_at - now()) <= (e.limit_ms * (1 - ${opts.warnShare})) * interval '1 millisecond'`,
+      AND (e.due_at - now()) <= (e.limit_ms * (1 - ${opts.warnShare}::float8)) * interval '1 millisecond'`,
     overdue: sql`${open} AND e.due_at < now()`,
     awaiting_follow_up: sql`e.status = 'resolved'`,
     extensions: sql`e.status = 'extension_requested'`,

@@ -623,10 +623,10 @@ export function registerOpen311(app: FastifyInstance, deps: Open311Deps): void {
                 unrouted: r.route?.unrouted ?? null,
               },
             })
-            const [p] = await s.rows<{ path: string | null; status: string }>(
-              sql`SELECT g.path, e.status FROM events e LEFT JOIN grids g ON g.id = e.grid_id WHERE e.id = ${r.id}`,
-            )
-            placed = { path: p?.path ?? null, status: p?.status ?? null }
+            placed = {
+              path: r.route?.gridPath ?? null,
+              status: r.route?.departmentId ? 'dispatched' : 'received',
+            }
           }
           return { r, placed }
         })

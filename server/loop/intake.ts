@@ -2,13 +2,12 @@ import { randomBytes } from 'node:crypto'
 import { z } from 'zod'
 import type { Database } from '../../db/client.ts'
 import {
-  addAction,
+  addActions,
   insertEventOnce,
   type LoopSettings,
   likelyDuplicates,
   type Route,
   routeEvent,
-  updateEvent,
 } from '../../db/queries/loop.queries.ts'
 import { EVENT_SOURCES, type EventSource } from '../../db/schema/events.ts'
 import type { WorkCalendar } from '../domain/calendar.ts'
@@ -104,6 +103,19 @@ export async function intake(
   const phone = input.reporterPhone
     ? input.reporterPhone.replace(/[^\d]/g, '').replace(/^86(?=1\d{10}$)/, '')
     : null
+  // Route first (the location and the category decide), so the event is written once, routed.
+  const route = await routeEvent(d, input.categoryId, input.lon, input.lat)
+  const routed =
+    route.departmentId !== null && route.timeLimit !== null && route.timeLimitUnit !== null
+      ? {
+          departmentId: route.departmentId,
+          coDepartmentIds: route.coDepartmentIds,
+          handlingLevel: route.handlingLevel,
+          limitMs: deps.calendar.limitMs(route.timeLimit, route.timeLimitUnit),
+          clockSince: now,
+          dueAt: deps.calendar.addWorking(now, route.timeLimit, route.timeLimitUnit),
+        }
+      : null
   let inserted: { id: number; created: boolean }
   try {
     inserted = await insertEventOnce(d, {
@@ -123,6 +135,7 @@ export async function intake(
       reporterPhoneHash: phone && deps.pii ? deps.pii.lookupHash(phone) : null,
       reporterPhoneMasked: phone ? maskPhone(phone) : null,
       createdBy: principal.kind === 'user' ? principal.id : null,
+      routed,
     })
   } catch (e) {
     if (isPolicyViolation(e))
@@ -146,49 +159,40 @@ export async function intake(
   if (!inserted.created) return { id: inserted.id, created: false, route: null, duplicates }
 
   const actor = principal.kind === 'user' ? principal.id : null
-  await addAction(d, {
-    eventId: inserted.id,
-    at: now,
-    action: 'receive',
-    fromStatus: null,
-    toStatus: 'received',
-    actorUserId: actor,
-    actorOrgId: null,
-    note: null,
-    detail: { source, via: principal.kind === 'token' ? `token:${principal.name}` : 'user' },
-  })
-  const route = await routeEvent(d, input.categoryId, input.lon, input.lat)
-  if (route.departmentId !== null && route.timeLimit !== null && route.timeLimitUnit !== null) {
-    const limitMs = deps.calendar.limitMs(route.timeLimit, route.timeLimitUnit)
-    const version = await updateEvent(d, inserted.id, 0, {
-      status: 'dispatched',
-      departmentId: route.departmentId,
-      coDepartmentIds: route.coDepartmentIds,
-      handlingLevel: route.handlingLevel,
-      limitMs,
-      usedMs: 0,
-      clockSince: now,
-      dueAt: deps.calendar.addWorking(now, route.timeLimit, route.timeLimitUnit),
-    })
-    if (version === null) throw new Error(`event ${inserted.id} changed while it was being routed`)
-    await addAction(d, {
+  await addActions(d, [
+    {
       eventId: inserted.id,
       at: now,
-      action: 'dispatch',
-      fromStatus: 'received',
-      toStatus: 'dispatched',
-      actorUserId: null,
-      actorOrgId: route.departmentId,
-      note: `按责任清单派至 ${route.departmentName ?? route.departmentId} / routed by the responsibility list`,
-      detail: {
-        auto: true,
-        level: route.handlingLevel,
-        limit: route.timeLimit,
-        unit: route.timeLimitUnit,
-        co: route.coDepartmentIds,
-      },
-    })
-  }
+      action: 'receive',
+      fromStatus: null,
+      toStatus: 'received',
+      actorUserId: actor,
+      actorOrgId: null,
+      note: null,
+      detail: { source, via: principal.kind === 'token' ? `token:${principal.name}` : 'user' },
+    },
+    ...(routed
+      ? [
+          {
+            eventId: inserted.id,
+            at: now,
+            action: 'dispatch',
+            fromStatus: 'received' as const,
+            toStatus: 'dispatched' as const,
+            actorUserId: null,
+            actorOrgId: routed.departmentId,
+            note: `按责任清单派至 ${route.departmentName ?? routed.departmentId} / routed by the responsibility list`,
+            detail: {
+              auto: true,
+              level: route.handlingLevel,
+              limit: route.timeLimit,
+              unit: route.timeLimitUnit,
+              co: route.coDepartmentIds,
+            },
+          },
+        ]
+      : []),
+  ])
   return { id: inserted.id, created: true, route, duplicates }
 }
 

@@ -111,7 +111,14 @@ export const eventsRouter = router({
           routed: r.route?.departmentId ?? null,
           unrouted: r.route?.unrouted ?? null,
         })
-        await announce(ctx, { kind: 'intake', eventId: r.id, action: 'receive' })
+        const m = {
+          kind: 'intake' as const,
+          eventId: r.id,
+          action: 'receive',
+          gridPath: r.route?.gridPath ?? null,
+          status: r.route?.departmentId ? 'dispatched' : 'received',
+        }
+        ctx.afterCommit(() => liveBus.publish(m))
       }
       return r
     } catch (e) {

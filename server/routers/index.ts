@@ -2,6 +2,7 @@ import { requirePermission } from '../auth/procedures.ts'
 import { router } from '../trpc.ts'
 import { createAuditRouter } from './audit.router.ts'
 import { authRouter } from './auth.router.ts'
+import { departmentsRouter } from './departments.router.ts'
 import { eventsRouter } from './events.router.ts'
 import { featureRouter } from './feature.router.ts'
 import { gridRouter } from './grid.router.ts'
@@ -21,6 +22,7 @@ export const appRouter = router({
   search: searchRouter,
   events: eventsRouter,
   kpi: kpiRouter,
+  departments: departmentsRouter,
   audit: createAuditRouter(requirePermission('audit.read')),
 })
 

@@ -114,6 +114,32 @@ dbDescribe('the closed loop: intake, routing, transitions, the whistle', () => {
     expect(timeline.map((t) => t.action)).toEqual(['receive', 'dispatch'])
   })
 
+  it('routes a grid worker’s report although the levels above its area are hidden from it', async () => {
+    const [leaf] = await d.rows<{ id: number; path: string }>(
+      sql`SELECT id, path FROM grids WHERE level = 5 AND grid_at(ST_SetSRID(ST_MakePoint(${at.lon}, ${at.lat}), 4326)) = id`,
+    )
+    const mine: Area = { gridId: Number(leaf!.id), path: leaf!.path }
+    const r = await caller(['grid-worker'], mine).events.intake(
+      form({ source: 'grid_patrol', reporterName: null, reporterPhone: null }),
+    )
+    expect(r?.route?.unrouted).toBeNull()
+    expect(r?.route?.departmentId).toBeGreaterThan(0)
+  })
+
+  it('answers every workbench queue', async () => {
+    for (const queue of [
+      'to_dispatch',
+      'my_todo',
+      'nearly_due',
+      'overdue',
+      'awaiting_follow_up',
+      'extensions',
+    ] as const) {
+      const q = await caller(['dispatcher'], district).events.queue({ queue, limit: 5 })
+      expect(q.total, queue).toBeGreaterThanOrEqual(q.items.length)
+    }
+  })
+
   it('leaves what the list does not cover in the dispatcher’s queue', async () => {
     const r = await caller(['dispatcher'], district).events.intake(form({ categoryId: null }))
     expect(r?.route?.unrouted).toBe('no_category')
