@@ -76,3 +76,24 @@ export function scopeStatement(area: Area, opts: ScopeOptions): SQL | null {
     sql`, `,
   )}`
 }
+
+/**
+ * `fn` in a savepoint of the caller's scoped transaction: when it throws, what it wrote is rolled
+ * back and the transaction goes on (one bad row of an import does not undo the good ones). The
+ * driver manages the savepoint (postgres.js refuses raw SAVEPOINT statements' recovery).
+ */
+export async function inSavepoint<T>(d: Database, fn: (sp: Database) => Promise<T>): Promise<T> {
+  const tx = d.db as unknown as { transaction: <U>(f: (sp: unknown) => Promise<U>) => Promise<U> }
+  return tx.transaction(async (spTx) => {
+    const sp = spTx as { execute: (q: SQL) => Promise<unknown> }
+    const scoped: Database = {
+      ...d,
+      db: spTx as unknown as Db,
+      async rows<R>(query: SQL): Promise<R[]> {
+        const res = (await sp.execute(query)) as unknown
+        return (Array.isArray(res) ? res : (res as { rows: R[] }).rows) as R[]
+      },
+    }
+    return fn(scoped)
+  })
+}

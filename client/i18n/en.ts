@@ -485,6 +485,17 @@ export const en: Messages = {
   'nav.workbench': 'Workbench',
   'nav.intake': 'Intake',
   'nav.kpi': 'KPIs',
+  'csv.title': 'Bulk import (CSV)',
+  'csv.hint':
+    'One request per row, each with an external_id: importing a file twice stores nothing twice. Coordinates are WGS84 longitude, latitude.',
+  'csv.choose': 'Choose a CSV file',
+  'csv.template': 'Download the template',
+  'csv.progress': '{done} of {total} rows processed',
+  'csv.summary': '{stored} stored, {repeats} repeats, {failed} rows not imported',
+  'csv.line': 'Line',
+  'csv.reason': 'Reason',
+  'csv.badFile': 'The file cannot be imported',
+  'csv.tooBig': 'The file is over 20 MB: split it',
   'wb.title': 'Workbench',
   'wb.subtitle':
     'Intake → dispatch → sign → handle → resolve → follow up: work through the queues; overdue in red, nearly due in amber',

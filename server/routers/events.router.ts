@@ -18,6 +18,7 @@ import { httpOf, MSG_UNAUTHORIZED, principalOf, requirePermission } from '../aut
 import type { Context } from '../context.ts'
 import { allowedActions, CLOSED_STATUSES } from '../domain/lifecycle.ts'
 import { loopDepsCache } from '../loop/deps.ts'
+import { importRow, importRows } from '../loop/import-rows.ts'
 import { IntakeError, intake, intakeInput } from '../loop/intake.ts'
 import { type LiveMessage, liveBus } from '../loop/live.ts'
 import { TransitionError, transition, transitionInput } from '../loop/transitions.ts'
@@ -125,6 +126,28 @@ export const eventsRouter = router({
       toTrpc(e)
     }
   }),
+
+  /** CSV bulk import: one chunk of rows (≤ 200); a result per row, errors by line. */
+  importRows: writer
+    .input(z.object({ rows: z.array(importRow).min(1).max(200) }).strict())
+    .mutation(async ({ ctx, input }) => {
+      const deps = await loopDeps.get(ctx.db, ctx.pii)
+      const results = await importRows(ctx.db, ctx.principal, input.rows, deps)
+      const created = results.filter((r) => r.created)
+      if (created.length)
+        await ctx.audit({
+          ...actorFields(actorOf(ctx.principal, httpOf(ctx)?.req.ip)),
+          action: 'event.import',
+          objectType: 'event',
+          objectId: created.map((r) => r.id).join(','),
+          after: {
+            rows: input.rows.length,
+            created: created.length,
+            failed: results.filter((r) => r.error).length,
+          },
+        })
+      return { results }
+    }),
 
   queue: reader
     .input(z.object({ queue: z.enum(QUEUES), limit: z.number().int().min(1).max(200).default(50) }).strict())

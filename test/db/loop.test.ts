@@ -352,6 +352,43 @@ dbDescribe('the closed loop: intake, routing, transitions, the whistle', () => {
     ).toBe(1)
   })
 
+  it('imports CSV rows: good ones stored, bad ones reported by line, a second import stores nothing', async () => {
+    const [cat] = await d.rows<{ code: string }>(
+      sql`SELECT code FROM categories WHERE id = ${routedCategory}`,
+    )
+    const base = {
+      source: 'hotline',
+      category_code: cat!.code,
+      title: '井盖缺失',
+      lon: String(at.lon),
+      lat: String(at.lat),
+    }
+    const tag = `CSV-${process.pid}-${Date.now()}`
+    const rows = [
+      { line: 2, external_id: `${tag}-1`, ...base },
+      { line: 3, external_id: `${tag}-2`, ...base, reported_at: '2026-11-30T08:00:00+08:00' },
+      { line: 4, external_id: '', ...base },
+      { line: 5, external_id: `${tag}-4`, ...base, category_code: '999999' },
+      { line: 6, external_id: `${tag}-5`, ...base, lon: String(at.lat), lat: String(at.lon) },
+      { line: 7, external_id: `${tag}-6`, ...base, lon: String(elsewhere.lon), lat: String(elsewhere.lat) },
+      { line: 8, external_id: `${tag}-7`, ...base, reporter_phone: '12345' },
+    ]
+    const before = await count(sql`SELECT count(*)::int AS n FROM events`)
+    const { results } = await caller(['dispatcher'], district).events.importRows({ rows })
+    const byLine = new Map(results.map((r) => [r.line, r]))
+    expect(byLine.get(2)).toMatchObject({ created: true, routed: true })
+    expect(byLine.get(3)).toMatchObject({ created: true })
+    expect(byLine.get(4)?.error).toMatch(/external_id/)
+    expect(byLine.get(5)?.error).toMatch(/999999/)
+    expect(byLine.get(6)?.error).toMatch(/swapped|颠倒/)
+    expect(byLine.get(7)?.error).toMatch(/outside your area|辖区/)
+    expect(byLine.get(8)?.error).toMatch(/phone|电话/)
+    expect(await count(sql`SELECT count(*)::int AS n FROM events`)).toBe(before + 2)
+    const again = await caller(['dispatcher'], district).events.importRows({ rows: rows.slice(0, 2) })
+    expect(again.results.map((r) => r.created)).toEqual([false, false])
+    expect(await count(sql`SELECT count(*)::int AS n FROM events`)).toBe(before + 2)
+  })
+
   describe('the working-day calendar', () => {
     it('ships 2026 with its holidays and make-up working days', async () => {
       const days = await caller(['dispatcher']).events.calendar.get({ year: 2026 })

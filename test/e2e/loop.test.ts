@@ -439,6 +439,37 @@ describe.skipIf(!inject('parts').chromium.ok)('the closed loop on the workbench,
     expect(timeline).toContain('merged_in')
   })
 
+  it('imports a CSV file with a progress bar, reporting the bad row by its line', async () => {
+    browser.step = 'csv'
+    const [lon, lat] = await leafPoint(page)
+    await page.evaluate(() => {
+      location.hash = '#page=intake'
+    })
+    await page.getByTestId('csv-import').waitFor({ state: 'visible', timeout: 30_000 })
+    const tag = `E2E-CSV-${Date.now()}`
+    const csv = [
+      'external_id,source,title,lon,lat,address',
+      `${tag}-1,hotline,路面坑洼,${lon},${lat},e2e 导入路 1 号`,
+      `${tag}-2,hotline,路灯不亮,${lon},${lat},e2e 导入路 2 号`,
+      `${tag}-3,hotline,坐标颠倒,${lat},${lon},e2e 导入路 3 号`,
+    ].join('\n')
+    const upload = () =>
+      page
+        .getByTestId('csv-file')
+        .setInputFiles({ name: 'import.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) })
+    await upload()
+    const summary = page.getByTestId('csv-summary')
+    await expect.poll(() => summary.getAttribute('data-stored'), { timeout: 30_000 }).toBe('2')
+    expect(await summary.getAttribute('data-failed')).toBe('1')
+    expect(await page.getByTestId('csv-progress').getAttribute('value')).toBe('3')
+    await page.getByTestId('csv-errors').locator('tr[data-line="4"]').waitFor({ state: 'visible' })
+    await shot('csv-import')
+    // The same file again: nothing new is stored.
+    await upload()
+    await expect.poll(() => summary.getAttribute('data-repeats'), { timeout: 30_000 }).toBe('2')
+    expect(await summary.getAttribute('data-stored')).toBe('0')
+  })
+
   it('shows the KPIs as charts, counting the loop just run', async () => {
     browser.step = 'kpi'
     await page.evaluate(() => {

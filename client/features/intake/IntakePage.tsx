@@ -11,6 +11,7 @@ import { newIdempotencyKey } from '../workbench/loop-model.ts'
 import { MiniMap } from '../workbench/MiniMap.tsx'
 import { type LoopError, loopError } from '../workbench/use-loop-mutation.ts'
 import { CategoryCascader } from './CategoryCascader.tsx'
+import { CsvImport } from './CsvImport.tsx'
 import {
   buildIntake,
   emptyIntakeForm,
@@ -303,6 +304,7 @@ export function IntakePage({ theme, onOpenEvent }: IntakePageProps) {
             </div>
           </form>
         )}
+        {!patrol && <CsvImport />}
       </div>
     </main>
   )
