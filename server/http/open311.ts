@@ -609,7 +609,7 @@ export function registerOpen311(app: FastifyInstance, deps: Open311Deps): void {
             // Keys are per API token: one client's key never finds another client's request.
             ...(key !== undefined ? { idempotencyKey: `open311:${principal.id}:${key}` } : {}),
           }
-          const r = await intake(s, principal, input, await loopDeps.get(s, deps.pii))
+          const r = await intake(s, principal, input, await loopDeps.get(s, deps.pii), { duplicates: false })
           let placed: { path: string | null; status: string | null } | null = null
           if (r.created) {
             await appendAudit(s, {

@@ -91,6 +91,9 @@ export async function intake(
   principal: Principal,
   raw: IntakeInput,
   deps: LoopDeps,
+  /** Machine channels (Open311) skip the duplicate search: nobody reads it at intake; the
+   * dispatcher sees likely duplicates on the event (events.get). */
+  opts: { duplicates?: boolean } = {},
 ): Promise<IntakeResult> {
   const input = intakeInput.parse(raw)
   const now = deps.now?.() ?? new Date()
@@ -145,17 +148,20 @@ export async function intake(
       )
     throw e
   }
-  const duplicates = await likelyDuplicates(d, principal.area, {
-    excludeId: inserted.id,
-    categoryId: input.categoryId,
-    lon: input.lon,
-    lat: input.lat,
-    address: input.address,
-    at: input.reportedAt ?? now,
-    metres: deps.settings.duplicateMetres,
-    days: deps.settings.duplicateDays,
-    limit: 10,
-  })
+  const duplicates =
+    opts.duplicates === false
+      ? []
+      : await likelyDuplicates(d, principal.area, {
+          excludeId: inserted.id,
+          categoryId: input.categoryId,
+          lon: input.lon,
+          lat: input.lat,
+          address: input.address,
+          at: input.reportedAt ?? now,
+          metres: deps.settings.duplicateMetres,
+          days: deps.settings.duplicateDays,
+          limit: 10,
+        })
   if (!inserted.created) return { id: inserted.id, created: false, route: null, duplicates }
 
   const actor = principal.kind === 'user' ? principal.id : null
