@@ -47,18 +47,7 @@ export async function withScope<T>(
         sql`SELECT set_config('yiwang.area', ${area.path}, true), set_config('jit', 'off', true)`,
       )
     }
-    const scoped: Database = {
-      ...d,
-      db: tx as unknown as Db,
-      async rows<R>(query: SQL): Promise<R[]> {
-        const res = (await tx.execute(query)) as unknown
-        return (Array.isArray(res) ? res : (res as { rows: R[] }).rows) as R[]
-      },
-      async copy() {
-        throw new Error('bulk loads do not run inside a caller’s scope')
-      },
-    }
-    return fn(scoped)
+    return fn(inTransaction(d, tx))
   }) as Promise<T>
 }
 
@@ -83,17 +72,23 @@ export function scopeStatement(area: Area, opts: ScopeOptions): SQL | null {
  * driver manages the savepoint (postgres.js refuses raw SAVEPOINT statements' recovery).
  */
 export async function inSavepoint<T>(d: Database, fn: (sp: Database) => Promise<T>): Promise<T> {
-  const tx = d.db as unknown as { transaction: <U>(f: (sp: unknown) => Promise<U>) => Promise<U> }
-  return tx.transaction(async (spTx) => {
-    const sp = spTx as { execute: (q: SQL) => Promise<unknown> }
-    const scoped: Database = {
-      ...d,
-      db: spTx as unknown as Db,
-      async rows<R>(query: SQL): Promise<R[]> {
-        const res = (await sp.execute(query)) as unknown
-        return (Array.isArray(res) ? res : (res as { rows: R[] }).rows) as R[]
-      },
-    }
-    return fn(scoped)
-  })
+  const tx = d.db as unknown as { transaction: <U>(f: (sp: Executor) => Promise<U>) => Promise<U> }
+  return tx.transaction(async (sp) => fn(inTransaction(d, sp)))
+}
+
+type Executor = { execute: (q: SQL) => Promise<unknown> }
+
+/** `d` bound to a transaction (or a savepoint of one): every query runs in it. */
+function inTransaction(d: Database, tx: Executor): Database {
+  return {
+    ...d,
+    db: tx as unknown as Db,
+    async rows<R>(query: SQL): Promise<R[]> {
+      const res = (await tx.execute(query)) as unknown
+      return (Array.isArray(res) ? res : (res as { rows: R[] }).rows) as R[]
+    },
+    async copy() {
+      throw new Error('bulk loads do not run inside a caller’s scope')
+    },
+  }
 }

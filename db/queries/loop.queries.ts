@@ -101,15 +101,15 @@ export async function routeEvent(
     handlingLevel: Number(first.area_level),
     departmentId: Number(first.department_id),
     departmentName: first.department_name,
-    coDepartmentIds: pgIntArray(first.co_ids),
+    coDepartmentIds: pgNumberArray(first.co_ids),
     timeLimit: Number(first.time_limit),
     timeLimitUnit: first.time_limit_unit,
     unrouted: null,
   }
 }
 
-/** postgres.js gives arrays, PGlite sometimes their text form. */
-export function pgIntArray(v: number[] | string | null | undefined): number[] {
+/** A numeric array column: postgres.js gives arrays, PGlite sometimes their text form. */
+export function pgNumberArray(v: number[] | string | null | undefined): number[] {
   if (v == null) return []
   if (Array.isArray(v)) return v.map(Number)
   return v

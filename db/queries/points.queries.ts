@@ -2,6 +2,7 @@ import { type SQL, sql } from 'drizzle-orm'
 import type { Area } from '../../server/domain/area.ts'
 import type { Database } from '../client.ts'
 import { type EventFilters, eventFilterConditions } from './event-tiles.queries.ts'
+import { pgNumberArray } from './loop.queries.ts'
 
 const CLOSED = sql`('resolved', 'followed_up', 'archived')`
 
@@ -49,16 +50,7 @@ export async function eventPoints(
       LIMIT ${max + 1})
     SELECT array_agg(x) AS x, array_agg(y) AS y, array_agg(c) AS c, array_agg(f) AS f, count(*)::int AS n FROM m`)
   const r = rows[0]
-  const arr = (v: number[] | string | null | undefined): number[] =>
-    v == null
-      ? []
-      : Array.isArray(v)
-        ? v.map(Number)
-        : v
-            .replace(/^\{|\}$/g, '')
-            .split(',')
-            .filter(Boolean)
-            .map(Number)
+  const arr = pgNumberArray
   const xs = arr(r?.x)
   const ys = arr(r?.y)
   const cs = arr(r?.c)

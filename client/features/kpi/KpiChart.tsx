@@ -9,7 +9,7 @@ import {
 import { type EChartsType, init, use } from 'echarts/core'
 import { CanvasRenderer } from 'echarts/renderers'
 import { type CSSProperties, type ReactNode, useEffect, useRef, useState } from 'react'
-import { chartFontSize, type KpiChartOption } from './kpi-format.ts'
+import { chartFontSize, type KpiChartOption } from './kpi-charts.ts'
 
 // Only what the KPI charts draw: bars, lines, axes, legend, tooltip, zoom; on canvas.
 use([

@@ -7,28 +7,30 @@ import { KpiChart } from './KpiChart.tsx'
 import {
   type ChartContext,
   type ChartRows,
+  groupLabels,
+  hoursOption,
+  LEAGUE_VISIBLE,
+  leagueOption,
+  ratesOption,
+  sortLeague,
+  volumeOption,
+} from './kpi-charts.ts'
+import {
   formatCount,
   formatRate,
   formatScore,
-  groupLabels,
   headlines,
-  hoursOption,
   isTimeGrouping,
   KPI_GROUPINGS,
   type KpiGrouping,
   type KpiPeriod,
   type KpiSummary,
-  LEAGUE_VISIBLE,
   type LeagueRow,
-  leagueOption,
   PERIOD_PRESETS,
   periodInput,
   periodProblem,
   presetOf,
   presetPeriod,
-  ratesOption,
-  sortLeague,
-  volumeOption,
 } from './kpi-format.ts'
 import { type KpiText, useKpiWords } from './kpi-words.ts'
 

@@ -3,8 +3,16 @@ import {
   type ChartContext,
   type ChartRows,
   chartFontSize,
-  chinaToday,
   escapeHtml,
+  hoursOption,
+  type KpiChartOption,
+  leagueOption,
+  ratesOption,
+  sortLeague,
+  volumeOption,
+} from './kpi-charts.ts'
+import {
+  chinaToday,
   formatCount,
   formatHours,
   formatRate,
@@ -12,20 +20,14 @@ import {
   formatScore,
   HEADLINES,
   headlines,
-  hoursOption,
-  type KpiChartOption,
   type KpiGroupRow,
   type KpiTotal,
   type LeagueRow,
-  leagueOption,
   percent,
   periodInput,
   periodProblem,
   presetOf,
   presetPeriod,
-  ratesOption,
-  sortLeague,
-  volumeOption,
 } from './kpi-format.ts'
 import { KPI_WORDS, kpiText } from './kpi-words.ts'
 
