@@ -1,3 +1,5 @@
+import { attachmentsEn } from './sections/attachments.ts'
+import { loopAdminEn } from './sections/loop-admin.ts'
 import type { Messages } from './zh-CN.ts'
 
 /** English. Keys follow zh-CN; a missing key is a type error. */
@@ -697,4 +699,6 @@ export const en: Messages = {
   'intake.result.duplicatesHint': 'Open the event on the workbench to merge a duplicate.',
   'intake.result.open': 'Open on the workbench',
   'intake.result.again': 'Take the next one',
+  ...loopAdminEn,
+  ...attachmentsEn,
 }

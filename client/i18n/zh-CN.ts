@@ -1,3 +1,6 @@
+import { attachmentsZhCN } from './sections/attachments.ts'
+import { loopAdminZhCN } from './sections/loop-admin.ts'
+
 /** Simplified Chinese, the product's first language. Every other language has the same keys. */
 export const zhCN = {
   'app.name': '一网',
@@ -687,6 +690,8 @@ export const zhCN = {
   'intake.result.duplicatesHint': '可在工作台打开事件，把重复件合并。',
   'intake.result.open': '在工作台打开',
   'intake.result.again': '继续受理下一件',
+  ...loopAdminZhCN,
+  ...attachmentsZhCN,
 } as const
 
 export type MessageKey = keyof typeof zhCN

@@ -7,6 +7,7 @@ import { eventsRouter } from './events.router.ts'
 import { featureRouter } from './feature.router.ts'
 import { gridRouter } from './grid.router.ts'
 import { kpiRouter } from './kpi.router.ts'
+import { loopAdminRouter } from './loop-admin.router.ts'
 import { mapRouter } from './map.router.ts'
 import { peopleRouter } from './people.router.ts'
 import { searchRouter } from './search.router.ts'
@@ -22,6 +23,7 @@ export const appRouter = router({
   search: searchRouter,
   events: eventsRouter,
   kpi: kpiRouter,
+  loopAdmin: loopAdminRouter,
   departments: departmentsRouter,
   audit: createAuditRouter(requirePermission('audit.read')),
 })
