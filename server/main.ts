@@ -5,6 +5,7 @@ import { refreshMapStats } from '../db/queries/grid-stats.queries.ts'
 import { createServer, type StartState } from './app.ts'
 import { auditRetentionDays, pruneAudit } from './audit/audit.ts'
 import { parseEnv } from './env.ts'
+import { liveBus } from './loop/live.ts'
 import { createPiiCipher, loadMasterKey } from './security/pii.ts'
 import { clientBuildIsStale, prepareDatabase } from './start.ts'
 
@@ -50,6 +51,7 @@ async function main() {
     log(`ready in ${((Date.now() - t0) / 1000).toFixed(1)} s — open ${url}`)
     scheduleAuditPrune(ready, retentionDays, log)
     scheduleMapStats(ready, log)
+    await liveBus.relayThrough(ready, (e) => log(`live relay: ${e.message}`))
   } catch (e) {
     state.status = 'failed'
     state.error = (e as Error).message

@@ -1,5 +1,6 @@
 import { attachmentsEn } from './sections/attachments.ts'
 import { loopAdminEn } from './sections/loop-admin.ts'
+import { usersOrgEn } from './sections/users-org.ts'
 import type { Messages } from './zh-CN.ts'
 
 /** English. Keys follow zh-CN; a missing key is a type error. */
@@ -499,6 +500,11 @@ export const en: Messages = {
   'csv.badFile': 'The file cannot be imported',
   'csv.tooBig': 'The file is over 20 MB: split it',
   'wb.title': 'Workbench',
+  'live.connected': 'Live',
+  'live.connecting': 'Connecting to live updates…',
+  'live.error': 'Live updates dropped; reconnecting',
+  'live.last': 'Last update: {at}',
+  'live.hint': 'New events and every transition appear here as they happen',
   'wb.subtitle':
     'Intake → dispatch → sign → handle → resolve → follow up: work through the queues; overdue in red, nearly due in amber',
   'wb.queues': 'Queues',
@@ -701,4 +707,5 @@ export const en: Messages = {
   'intake.result.again': 'Take the next one',
   ...loopAdminEn,
   ...attachmentsEn,
+  ...usersOrgEn,
 }

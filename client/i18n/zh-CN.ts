@@ -1,5 +1,6 @@
 import { attachmentsZhCN } from './sections/attachments.ts'
 import { loopAdminZhCN } from './sections/loop-admin.ts'
+import { usersOrgZhCN } from './sections/users-org.ts'
 
 /** Simplified Chinese, the product's first language. Every other language has the same keys. */
 export const zhCN = {
@@ -495,6 +496,11 @@ export const zhCN = {
   'csv.badFile': '文件无法导入',
   'csv.tooBig': '文件超过 20 MB，请拆分后导入',
   'wb.title': '工作台',
+  'live.connected': '实时',
+  'live.connecting': '正在连接实时推送…',
+  'live.error': '实时推送中断，正在重连',
+  'live.last': '最近一次更新：{at}',
+  'live.hint': '新事件和每次流转会即时出现在这里',
   'wb.subtitle': '受理 → 派单 → 签收 → 办理 → 办结 → 回访：按队列处理事件，超期标红、临期标黄',
   'wb.queues': '工作队列',
   'wb.queue.to_dispatch': '待派单',
@@ -692,6 +698,7 @@ export const zhCN = {
   'intake.result.again': '继续受理下一件',
   ...loopAdminZhCN,
   ...attachmentsZhCN,
+  ...usersOrgZhCN,
 } as const
 
 export type MessageKey = keyof typeof zhCN

@@ -4,7 +4,9 @@ import { type MessageKey, useI18n } from '../../i18n/index.ts'
 import type { Theme } from '../../lib/url-state.ts'
 import { errorMessage, type RouterOutputs, trpc } from '../../trpc.ts'
 import { useSession } from '../auth/session.ts'
+import { useLiveEvents } from '../../hooks/use-live.ts'
 import { CLOSED, EventView } from './EventView.tsx'
+import { LiveStatus } from './LiveStatus.tsx'
 import { QUEUE_NAMES, type QueueName } from './loop-model.ts'
 import { RemainingBadge } from './RemainingBadge.tsx'
 
@@ -13,8 +15,11 @@ type QueueItem = RouterOutputs['events']['queue']['items'][number]
 const LIST_LIMIT = 100
 /** How many of the nearly-due queue are fetched to colour badges amber in every tab. */
 const NEARLY_DUE_LIMIT = 200
-/** Queues refresh on their own this often. */
-const REFRESH_MS = 30_000
+/**
+ * Live updates (events.live) refetch the queues as events change; this slow poll is only a
+ * safety net for a connection that is silently dead.
+ */
+const REFRESH_MS = 120_000
 
 interface WorkbenchPageProps {
   theme: Theme
@@ -39,6 +44,7 @@ export function WorkbenchPage({ theme, eventId, onOpenEvent }: WorkbenchPageProp
   const { me } = useSession()
   const [queue, setQueue] = useState<QueueName>(() => firstQueue(me.roles))
   const [openId, setOpenId] = useState('')
+  const live = useLiveEvents()
 
   const counts = useQueries({
     queries: QUEUE_NAMES.map((name) => ({
@@ -73,6 +79,7 @@ export function WorkbenchPage({ theme, eventId, onOpenEvent }: WorkbenchPageProp
             <p className="page-subtitle">{t('wb.subtitle')}</p>
           </div>
           <form className="page-actions wb-open" onSubmit={openById}>
+            <LiveStatus status={live.status} lastAt={live.last?.at ?? null} />
             <label className="field">
               <span className="field-label">{t('wb.openById')}</span>
               <input
