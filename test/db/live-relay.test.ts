@@ -1,6 +1,6 @@
 import { inject, it as test } from 'vitest'
 import { type Database, openDatabase } from '../../db/client.ts'
-import { type LiveMessage, LiveBus } from '../../server/loop/live.ts'
+import { LiveBus, type LiveMessage } from '../../server/loop/live.ts'
 import { backend, dbDescribe, testDb } from './harness.ts'
 
 /** The first message `bus` delivers inside `area`, or null after `ms`. */
