@@ -76,6 +76,14 @@ export async function inSavepoint<T>(d: Database, fn: (sp: Database) => Promise<
   return tx.transaction(async (sp) => fn(inTransaction(d, sp)))
 }
 
+/**
+ * `fn` in a transaction as the owner (no row-level security): for the server's own background
+ * work (the loop watcher), never for a request.
+ */
+export async function ownerTransaction<T>(d: Database, fn: (tx: Database) => Promise<T>): Promise<T> {
+  return d.db.transaction(async (tx) => fn(inTransaction(d, tx))) as Promise<T>
+}
+
 type Executor = { execute: (q: SQL) => Promise<unknown> }
 
 /** `d` bound to a transaction (or a savepoint of one): every query runs in it. */

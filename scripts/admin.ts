@@ -1,6 +1,6 @@
 /**
- * npm run admin -- create-user NAME --role ROLE [--area CODE] [--display-name …] | reset-password NAME
- *   | set-active NAME true|false | list-users | create-token NAME --role ROLE [--area CODE]
+ * npm run admin -- create-user NAME --role ROLE [--area CODE] [--org ORG] [--display-name …]
+ *   | reset-password NAME | set-active NAME true|false | set-org NAME ORG|none | list-users | create-token NAME --role ROLE [--area CODE]
  *   | revoke-token NAME | list-tokens
  * Opens the database as the app does (DATABASE_URL, else PGlite in YIWANG_DATA_DIR/pglite), migrates,
  * runs the command. Every change is audited (actor "admin-cli:<OS user>"). Exit 0 done, 1 refused,
@@ -11,6 +11,7 @@ import { join } from 'node:path'
 import type { Database } from '../db/client.ts'
 import { openDatabase } from '../db/client.ts'
 import { migrate } from '../db/migrate.ts'
+import type { UserInfo } from '../db/queries/access.queries.ts'
 import { appendAudit } from '../server/audit/audit.ts'
 import {
   AccessError,
@@ -24,6 +25,8 @@ import {
   updateUser,
 } from '../server/auth/admin.ts'
 import { ADMIN_USAGE, type AdminCommand, parseAdminArgs } from '../server/auth/admin-args.ts'
+
+const dept = (u: UserInfo) => (u.department ? `${u.department.code} ${u.department.name}` : 'no department')
 
 const when = (d: Date | null) => (d ? d.toISOString().slice(0, 16).replace('T', ' ') : '-')
 
@@ -46,12 +49,13 @@ async function run(d: Database, c: AdminCommand): Promise<number> {
           username: c.name,
           roles: c.roles,
           areaCode: c.area,
+          ...(c.org ? { department: c.org } : {}),
           ...(c.displayName ? { displayName: c.displayName } : {}),
         },
         ctx,
       )
       console.log(
-        `created user ${user.username} (${user.roles.join(', ')}; area ${user.area ? `${user.area.code} ${user.area.name}` : 'whole city'})`,
+        `created user ${user.username} (${user.roles.join(', ')}; area ${user.area ? `${user.area.code} ${user.area.name}` : 'whole city'}; ${dept(user)})`,
       )
       console.log(`password (shown once): ${password}`)
       return 0
@@ -66,6 +70,11 @@ async function run(d: Database, c: AdminCommand): Promise<number> {
       console.log(`${u.username} is now ${u.active ? 'active' : 'disabled'}`)
       return 0
     }
+    case 'set-org': {
+      const u = await updateUser(d, { username: c.name.toLowerCase() }, { department: c.org }, ctx)
+      console.log(`${u.username}: ${u.department ? `department ${dept(u)}` : 'no department'}`)
+      return 0
+    }
     case 'list-users': {
       const users = await listUsersIn(d)
       if (!users.length) console.log('(no users)')
@@ -75,6 +84,7 @@ async function run(d: Database, c: AdminCommand): Promise<number> {
             u.username.padEnd(24),
             (u.active ? '' : '[disabled] ') + u.roles.join(',').padEnd(20),
             (u.area ? `${u.area.code} ${u.area.name}` : 'whole city').padEnd(24),
+            (u.department ? dept(u) : '-').padEnd(32),
             `last sign-in ${when(u.lastLoginAt)}`,
             u.lockedUntil && u.lockedUntil > new Date() ? `locked until ${when(u.lockedUntil)}` : '',
           ]

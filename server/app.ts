@@ -7,6 +7,7 @@ import { elementCounts } from '../db/queries/health.queries.ts'
 import { appendAudit } from './audit/audit.ts'
 import { registerAuth } from './auth/http.ts'
 import { createContext } from './context.ts'
+import { registerAttachments } from './http/attachments.ts'
 import { registerBasemap } from './http/basemap.ts'
 import { registerExports } from './http/exports.ts'
 import { type RateRule, registerHardening } from './http/hardening.ts'
@@ -103,6 +104,7 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
   registerPoints(app, { db: deps.db })
   registerOpen311(app, { db: deps.db, pii: deps.pii ?? null })
   registerBasemap(app, { db: deps.db })
+  registerAttachments(app, { db: deps.db })
 
   if (deps.clientDir && existsSync(deps.clientDir)) {
     await app.register(fastifyStatic, { root: deps.clientDir, index: 'index.html', wildcard: false })

@@ -20,6 +20,13 @@ const schema = z.object({
    * address for throttling and audit; https for Secure cookies and HSTS). 'true' or a proxy address.
    */
   YIWANG_TRUST_PROXY: z.string().optional(),
+  /**
+   * The SMS gateway reporters are told through (告知: merged duplicates, resolutions): an intranet
+   * HTTP endpoint taking POST {to, text, ref} as JSON. Unset: notices wait in the outbox.
+   */
+  YIWANG_SMS_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** How often the loop watcher runs (warnings, overdue marking, notices), in seconds. */
+  YIWANG_WATCH_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
 })
 

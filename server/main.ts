@@ -6,6 +6,8 @@ import { createServer, type StartState } from './app.ts'
 import { auditRetentionDays, pruneAudit } from './audit/audit.ts'
 import { parseEnv } from './env.ts'
 import { liveBus } from './loop/live.ts'
+import { httpSmsSender, scheduleWatch } from './loop/watch.ts'
+import { loopDeps } from './routers/events.router.ts'
 import { createPiiCipher, loadMasterKey } from './security/pii.ts'
 import { clientBuildIsStale, prepareDatabase } from './start.ts'
 
@@ -52,6 +54,11 @@ async function main() {
     scheduleAuditPrune(ready, retentionDays, log)
     scheduleMapStats(ready, log)
     await liveBus.relayThrough(ready, (e) => log(`live relay: ${e.message}`))
+    scheduleWatch(ready, () => loopDeps.get(ready, pii), {
+      seconds: env.YIWANG_WATCH_SECONDS,
+      sms: env.YIWANG_SMS_URL ? httpSmsSender(env.YIWANG_SMS_URL) : null,
+      log,
+    })
   } catch (e) {
     state.status = 'failed'
     state.error = (e as Error).message

@@ -376,14 +376,20 @@ export interface UserInfo {
   active: boolean
   roles: RoleId[]
   area: { gridId: number; code: string; name: string; level: number } | null
+  /** The department (职能部门) the user works for (users.org_id), for "my department's to-do". */
+  department: { id: number; code: string; name: string } | null
   createdAt: Date
   lastLoginAt: Date | null
   lockedUntil: Date | null
   failedLogins: number
 }
 
+/** Users with their area grid and their department (hidden from the caller's scope: no name). */
+const userFrom = sql`users u LEFT JOIN grids g ON g.id = u.area_grid_id LEFT JOIN organisations o ON o.id = u.org_id`
+
 const userColumns = sql`u.id, u.username, u.display_name, u.active, ${rolesAgg} AS roles, u.area_grid_id,
-  g.code, g.name AS gname, g.level::int AS glevel, ${ms(sql`u.created_at`)} AS created_at,
+  g.code, g.name AS gname, g.level::int AS glevel, u.org_id, o.code AS ocode, o.name AS oname,
+  ${ms(sql`u.created_at`)} AS created_at,
   ${ms(sql`u.last_login_at`)} AS last_login_at, ${ms(sql`u.locked_until`)} AS locked_until, u.failed_logins`
 
 interface UserRow {
@@ -396,6 +402,9 @@ interface UserRow {
   code: string | null
   gname: string | null
   glevel: number | null
+  org_id: number | null
+  ocode: string | null
+  oname: string | null
   created_at: number
   last_login_at: number | null
   locked_until: number | null
@@ -412,6 +421,7 @@ const toUser = (r: UserRow): UserInfo => ({
     r.area_grid_id === null
       ? null
       : { gridId: Number(r.area_grid_id), code: r.code ?? '', name: r.gname ?? '', level: Number(r.glevel) },
+  department: r.org_id === null ? null : { id: Number(r.org_id), code: r.ocode ?? '', name: r.oname ?? '' },
   createdAt: new Date(r.created_at),
   lastLoginAt: toDate(r.last_login_at),
   lockedUntil: toDate(r.locked_until),
@@ -421,7 +431,7 @@ const toUser = (r: UserRow): UserInfo => ({
 /** Users whose area lies in `area`, by user name. */
 export async function listUsers(d: Database, area: Area): Promise<UserInfo[]> {
   const rows = await d.rows<UserRow>(sql`SELECT ${userColumns}
-    FROM users u LEFT JOIN grids g ON g.id = u.area_grid_id WHERE ${userInArea(area)} ORDER BY u.username`)
+    FROM ${userFrom} WHERE ${userInArea(area)} ORDER BY u.username`)
   return rows.map(toUser)
 }
 
@@ -432,7 +442,7 @@ export async function userGet(
 ): Promise<UserInfo | null> {
   const cond = 'id' in which ? sql`u.id = ${which.id}` : sql`u.username = ${which.username}`
   const [r] = await d.rows<UserRow>(sql`SELECT ${userColumns}
-    FROM users u LEFT JOIN grids g ON g.id = u.area_grid_id WHERE ${cond} AND ${userInArea(area)}`)
+    FROM ${userFrom} WHERE ${cond} AND ${userInArea(area)}`)
   return r ? toUser(r) : null
 }
 
@@ -443,13 +453,14 @@ export async function insertUser(
     displayName: string
     passwordHash: string
     areaGridId: number | null
+    orgId?: number | null
     roles: RoleId[]
     now: Date
   },
 ): Promise<number> {
   const [r] = await d.rows<{ id: number }>(sql`
-    INSERT INTO users (username, display_name, password_hash, area_grid_id, password_changed_at, created_at)
-    VALUES (${u.username}, ${u.displayName}, ${u.passwordHash}, ${u.areaGridId}, ${ts(u.now)}, ${ts(u.now)})
+    INSERT INTO users (username, display_name, password_hash, area_grid_id, org_id, password_changed_at, created_at)
+    VALUES (${u.username}, ${u.displayName}, ${u.passwordHash}, ${u.areaGridId}, ${u.orgId ?? null}, ${ts(u.now)}, ${ts(u.now)})
     ON CONFLICT (username) DO NOTHING RETURNING id`)
   if (!r) return 0
   const id = Number(r.id)
@@ -468,11 +479,12 @@ export async function setUserRoles(d: Database, userId: number, roles: readonly 
 export async function updateUserFields(
   d: Database,
   userId: number,
-  f: { displayName?: string; areaGridId?: number | null; active?: boolean },
+  f: { displayName?: string; areaGridId?: number | null; orgId?: number | null; active?: boolean },
 ): Promise<void> {
   const sets: SQL[] = []
   if (f.displayName !== undefined) sets.push(sql`display_name = ${f.displayName}`)
   if (f.areaGridId !== undefined) sets.push(sql`area_grid_id = ${f.areaGridId}`)
+  if (f.orgId !== undefined) sets.push(sql`org_id = ${f.orgId}`)
   if (f.active !== undefined) sets.push(sql`active = ${f.active}`)
   if (!sets.length) return
   await d.rows(sql`UPDATE users SET ${sql.join(sets, sql`, `)} WHERE id = ${userId}`)

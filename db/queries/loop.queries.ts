@@ -450,6 +450,7 @@ export const QUEUES = [
   'overdue',
   'awaiting_follow_up',
   'extensions',
+  'supervised',
 ] as const
 export type Queue = (typeof QUEUES)[number]
 
@@ -467,6 +468,8 @@ export interface QueueItem {
   dueAt: string | null
   priority: number
   openTasks: number
+  /** 督办: how often supervised (by people and on going overdue). */
+  supervisions: number
 }
 
 /** One queue inside the caller's area, most urgent first. `orgId`: the caller's department. */
@@ -485,20 +488,27 @@ export async function queueItems(
             OR EXISTS (SELECT 1 FROM event_tasks t WHERE t.event_id = e.id AND t.department_id = ${opts.orgId} AND t.status = 'open'))`
       : sql`FALSE`,
     // Past the warning share of the limit, not yet overdue.
+    // Warned by the loop watcher on the working-day calendar since the clock last started, or
+    // past the share by the wall clock already (the watcher runs once a minute).
     nearly_due: sql`${open} AND e.due_at >= now() AND e.limit_ms > 0 AND e.clock_since IS NOT NULL
-      AND (e.due_at - now()) <= (e.limit_ms * (1 - ${opts.warnShare}::float8)) * interval '1 millisecond'`,
+      AND (e.warned_at >= e.clock_since
+        OR (e.due_at - now()) <= (e.limit_ms * (1 - ${opts.warnShare}::float8)) * interval '1 millisecond')`,
     overdue: sql`${open} AND e.due_at < now()`,
     awaiting_follow_up: sql`e.status = 'resolved'`,
     extensions: sql`e.status = 'extension_requested'`,
+    // 督办件: supervised and still open; those escalated furthest first.
+    supervised: sql`${open} AND e.supervisions > 0`,
   }
   const where = sql`g.path LIKE ${`${area.path}%`} AND e.duplicate_of IS NULL AND ${conds[queue]}`
   const order =
     queue === 'to_dispatch' || queue === 'awaiting_follow_up'
       ? sql`e.priority, e.reported_at`
-      : sql`e.due_at NULLS LAST, e.priority`
+      : queue === 'supervised'
+        ? sql`e.supervisions DESC, e.due_at NULLS LAST`
+        : sql`e.due_at NULLS LAST, e.priority`
   const rows = await d.rows<Record<string, unknown>>(sql`
     SELECT e.id, e.version, e.external_id, e.title, e.status, e.source, e.priority, e.reported_at, e.due_at,
-      c.path_name AS category, g.name AS grid_name, o.name AS department,
+      e.supervisions, c.path_name AS category, g.name AS grid_name, o.name AS department,
       (SELECT count(*)::int FROM event_tasks t WHERE t.event_id = e.id AND t.status = 'open') AS open_tasks,
       count(*) OVER ()::int AS total
     FROM events e JOIN grids g ON g.id = e.grid_id
@@ -523,6 +533,7 @@ export async function queueItems(
       dueAt: r.due_at ? new Date(r.due_at as string).toISOString() : null,
       priority: Number(r.priority),
       openTasks: Number(r.open_tasks ?? 0),
+      supervisions: Number(r.supervisions ?? 0),
     })),
   }
 }

@@ -104,6 +104,8 @@ export const events = pgTable(
     clockSince: timestamp('clock_since', { withTimezone: true }),
     /** Set once the warning share of the limit has been passed (预警). */
     warnedAt: timestamp('warned_at', { withTimezone: true }),
+    /** When the watcher marked it overdue (超期) and supervised it one level up; the latest run of its clock. */
+    overdueAt: timestamp('overdue_at', { withTimezone: true }),
     /** Times it was supervised (督办); each escalates one level up. */
     supervisions: smallint('supervisions').notNull().default(0),
     /** Resolved at intake without dispatch (即接即办): first-contact resolution. */
@@ -193,7 +195,11 @@ export const eventTasks = pgTable(
   ],
 )
 
-/** Photos and files of an event (a grid worker's report from the phone). */
+/**
+ * Photos of an event (a grid worker's report from the phone), served by server/http/attachments.ts.
+ * One photo is stored once per event: (event_id, sha256) is unique, so a repeated upload returns
+ * the first one.
+ */
 export const eventAttachments = pgTable(
   'event_attachments',
   {
@@ -207,7 +213,7 @@ export const eventAttachments = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     createdBy: integer('created_by'),
   },
-  (t) => [index('event_attachments_event_idx').on(t.eventId)],
+  (t) => [uniqueIndex('event_attachments_event_sha256_key').on(t.eventId, t.sha256)],
 )
 
 /**

@@ -2,6 +2,7 @@ import type { Database } from '../../db/client.ts'
 import {
   type AreaGrid,
   gridByCode,
+  gridById,
   insertToken,
   insertUser,
   listTokens,
@@ -17,32 +18,24 @@ import {
   updateUserFields,
   userGet,
 } from '../../db/queries/access.queries.ts'
+import { orgByRef } from '../../db/queries/user-departments.queries.ts'
 import { ROLE_IDS, type RoleId } from '../../db/schema/access.ts'
 import { type Area, WHOLE_CITY } from '../domain/area.ts'
 import type { Principal } from '../security/principal.ts'
+import { AccessError } from './access-error.ts'
 import { type Actor, type AuditSink, actorFields } from './audit.ts'
 import { generatePassword, type Hasher, scryptHasher } from './password.ts'
 import { principalFrom } from './principal.ts'
 import { API_TOKEN_RE, newApiToken, tokenHash } from './secrets.ts'
 import { type AuthDeps, configOf, normaliseUsername, nowOf, USERNAME_RE } from './sessions.ts'
+import {
+  checkDepartmentArea,
+  checkDepartmentRole,
+  type DepartmentRef,
+  resolveDepartment,
+} from './user-department.ts'
 
-/** A refused administrative change, with a message for people (zh / en) and a code for callers. */
-export class AccessError extends Error {
-  constructor(
-    readonly code:
-      | 'bad_input'
-      | 'unknown_role'
-      | 'unknown_area'
-      | 'exists'
-      | 'not_found'
-      | 'outside_area'
-      | 'self',
-    message: string,
-  ) {
-    super(message)
-    this.name = 'AccessError'
-  }
-}
+export { AccessError } from './access-error.ts'
 
 /** Who does it, within which area (an admin manages only users and tokens inside their own area). */
 export interface AdminContext {
@@ -99,6 +92,7 @@ const userSummary = (u: UserInfo) => ({
   displayName: u.displayName,
   roles: u.roles,
   area: u.area ? { code: u.area.code, name: u.area.name } : null,
+  department: u.department ? { id: u.department.id, code: u.department.code, name: u.department.name } : null,
   active: u.active,
 })
 
@@ -109,6 +103,8 @@ export interface CreateUserInput {
   displayName?: string
   roles: string[]
   areaCode: string | null
+  /** The department the user works for (id or code); required for department handlers. */
+  department?: DepartmentRef
   /** Set this password (checked elsewhere); otherwise one is generated and returned. */
   password?: string
 }
@@ -130,6 +126,9 @@ export async function createUser(
   const roles = [...new Set(input.roles.map(checkRole))]
   const scope = ctx.scope ?? WHOLE_CITY
   const area = await resolveArea(d, input.areaCode, scope)
+  const org = await resolveDepartment(d, input.department ?? null, scope)
+  checkDepartmentRole(roles, org)
+  if (org) checkDepartmentArea(org, area)
   const password = input.password ?? generatePassword()
   const hasher = ctx.deps?.hasher ?? scryptHasher
   const now = nowOf(ctx.deps)
@@ -138,6 +137,7 @@ export async function createUser(
     displayName: input.displayName?.trim() || username,
     passwordHash: await hasher.hash(password),
     areaGridId: area?.id ?? null,
+    orgId: org?.id ?? null,
     roles,
     now,
   })
@@ -175,12 +175,15 @@ export interface UpdateUserInput {
   roles?: string[]
   /** undefined: unchanged; null: the whole city. */
   areaCode?: string | null
+  /** undefined: unchanged; null: no department. */
+  department?: DepartmentRef
   active?: boolean
 }
 
 /**
- * Change a user's roles, area, display name or active flag. A change of roles, area or a
- * deactivation ends the user's sessions (they sign in again with the new rights).
+ * Change a user's roles, area, department, display name or active flag. A change of roles, area
+ * or a deactivation ends the user's sessions (they sign in again with the new rights); a new
+ * department applies at once (the to-do queue reads it on every request).
  */
 export async function updateUser(
   d: Database,
@@ -203,9 +206,21 @@ export async function updateUser(
       '不能停用自己或取消自己的管理员角色 / You cannot deactivate yourself or remove your own admin role',
     )
   const area = input.areaCode !== undefined ? await resolveArea(d, input.areaCode, scope) : undefined
+  const org = input.department !== undefined ? await resolveDepartment(d, input.department, scope) : undefined
+  // Checked when roles or the department change (users made before departments were required keep
+  // working), and the department against the area when either changes.
+  if (roles !== undefined || org !== undefined)
+    checkDepartmentRole(roles ?? before.roles, org !== undefined ? org : before.department)
+  if (area !== undefined || org !== undefined) {
+    const finalOrg =
+      org !== undefined ? org : before.department ? await orgByRef(d, { id: before.department.id }) : null
+    const g = area !== undefined ? area : before.area ? await gridById(d, before.area.gridId) : null
+    if (finalOrg) checkDepartmentArea(finalOrg, g)
+  }
   await updateUserFields(d, before.id, {
     ...(input.displayName !== undefined ? { displayName: input.displayName.trim() || before.username } : {}),
     ...(area !== undefined ? { areaGridId: area?.id ?? null } : {}),
+    ...(org !== undefined ? { orgId: org?.id ?? null } : {}),
     ...(input.active !== undefined ? { active: input.active } : {}),
   })
   if (roles) await setUserRoles(d, before.id, roles)

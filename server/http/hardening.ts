@@ -173,11 +173,19 @@ export async function registerHardening(app: FastifyInstance, opts: HardeningOpt
     }),
   }))
 
+  // A route that declares a bodyLimit of its own (photo uploads, server/http/attachments.ts) is
+  // held to it; every other route to the app's.
+  const limitOf = (req: FastifyRequest) => {
+    const own = req.routeOptions.bodyLimit
+    return own && own !== app.initialConfig.bodyLimit ? own : bodyLimit
+  }
+
   app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
     // The tRPC adapter reads multipart bodies itself, without Fastify's bodyLimit: check the
     // declared length here for every request, and refuse unbounded multipart uploads.
     const len = Number(req.headers['content-length'])
-    if (Number.isFinite(len) && len > bodyLimit) return reply.code(413).send(tooLarge(bodyLimit))
+    const limit = limitOf(req)
+    if (Number.isFinite(len) && len > limit) return reply.code(413).send(tooLarge(limit))
     const type = String(req.headers['content-type'] ?? '')
     if (
       req.url.startsWith('/trpc') &&
@@ -219,7 +227,7 @@ export async function registerHardening(app: FastifyInstance, opts: HardeningOpt
     // Oversized bodies: Fastify answers 413 with an English message; say it in both languages.
     if (reply.statusCode === 413) {
       reply.header('content-type', 'application/json; charset=utf-8')
-      return JSON.stringify(tooLarge(bodyLimit))
+      return JSON.stringify(tooLarge(limitOf(req)))
     }
     // tRPC passes unexpected errors' messages (SQL text) on: replace them outside development.
     // tRPC hands Fastify a fetch Response; only whole JSON answers with an error status are

@@ -9,6 +9,7 @@ import {
   routeEvent,
   updateEvent,
 } from '../../db/queries/loop.queries.ts'
+import { noticeResolved } from '../../db/queries/notices.queries.ts'
 import { type EventStatus, SATISFACTION } from '../../db/schema/events.ts'
 import type { WorkCalendar } from '../domain/calendar.ts'
 import { decide, EVENT_ACTIONS, type EventAction, STATUS_LABELS } from '../domain/lifecycle.ts'
@@ -231,6 +232,8 @@ export async function transition(
     note: input.reason ?? input.result ?? null,
     detail: Object.keys(detail).length ? detail : null,
   })
+  // 告知: the reporter, and those of the duplicates merged into it, hear it is resolved.
+  if (to === 'resolved') await noticeResolved(d, row.id)
   const dueAt = patch.dueAt === undefined ? row.dueAt : patch.dueAt
   return { id: row.id, from: row.status, to, version, dueAt: dueAt?.toISOString() ?? null, actionId }
 }

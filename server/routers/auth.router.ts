@@ -2,6 +2,7 @@ import { TRPCError } from '@trpc/server'
 import { z } from 'zod'
 import type { Database } from '../../db/client.ts'
 import { cityGrid, gridById } from '../../db/queries/access.queries.ts'
+import { userDepartment } from '../../db/queries/user-departments.queries.ts'
 import { clearSessionCookie, sessionTokenOf, setSessionCookie } from '../auth/http.ts'
 import { auditOf, authedProcedure, httpOf, principalOf } from '../auth/procedures.ts'
 import { configOf, signIn, signOut } from '../auth/sessions.ts'
@@ -17,6 +18,8 @@ export interface MeSummary {
   permissions: string[]
   /** gridId null = the whole city (code and name are then the city's). */
   area: { gridId: number | null; code: string; name: string }
+  /** The department a user works for (users.org_id), whose to-do queue they see; null none. */
+  department: { id: number; name: string } | null
 }
 
 export async function meSummary(d: Database, p: Principal): Promise<MeSummary> {
@@ -32,6 +35,7 @@ export async function meSummary(d: Database, p: Principal): Promise<MeSummary> {
       code: g?.code ?? '',
       name: g?.name ?? (p.area.gridId === null ? '全市' : ''),
     },
+    department: p.kind === 'user' ? await userDepartment(d, p.id) : null,
   }
 }
 

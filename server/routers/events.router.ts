@@ -13,6 +13,7 @@ import {
   updateEvent,
   upsertResponsibilities,
 } from '../../db/queries/loop.queries.ts'
+import { noticeMerged, noticesAbout } from '../../db/queries/notices.queries.ts'
 import { actorFields, actorOf } from '../auth/audit.ts'
 import { httpOf, MSG_UNAUTHORIZED, principalOf, requirePermission } from '../auth/procedures.ts'
 import type { Context } from '../context.ts'
@@ -231,6 +232,7 @@ export const eventsRouter = router({
         score: t.score == null ? null : Number(t.score),
       })),
       duplicates,
+      notices: await noticesAbout(ctx.db, input.id),
     }
   }),
 
@@ -339,6 +341,7 @@ export const eventsRouter = router({
         note: `重复件 ${dup.id}（${dup.externalId}）并入，办结时一并告知其诉求人 / duplicate ${dup.id} merged in; its reporter is informed with this one`,
         detail: { duplicate: dup.id, externalId: dup.externalId },
       })
+      await noticeMerged(ctx.db, dup.id, main.id)
       await audit(ctx as Ctx, 'event.merge', dup.id, { into: main.id })
       await announce(ctx as Ctx, { kind: 'merge', eventId: main.id, action: 'merged_in' })
       return { id: dup.id, into: main.id, version }

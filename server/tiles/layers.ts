@@ -94,8 +94,13 @@ function layer<F extends object>(
 ): LayerSpec<F> {
   return {
     parse(q, z) {
-      onlyKnown(q, params)
-      return parse(q, z)
+      // rev: the client's revision counter, bumped on live updates so that the browser fetches
+      // tiles again past its 60-second cache; it changes nothing on the server.
+      const { rev, ...rest } = q
+      if (rev !== undefined && (typeof rev !== 'string' || !/^\d{1,12}$/.test(rev)))
+        throw new FilterError('rev 只能是数字 / rev must be a number (a client revision counter)')
+      onlyKnown(rest, params)
+      return parse(rest, z)
     },
     key: canonical,
     needs,

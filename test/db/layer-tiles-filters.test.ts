@@ -180,12 +180,19 @@ dbDescribe('layer tiles: filters, answers, caching', () => {
       ['grids', 'level=2'],
       ['events', `__proto__=1`],
       ['events', `constructor=1`],
+      ['events', 'rev=abc'],
+      ['events', 'rev=1&rev=2'],
     ]
     for (const [layer, q] of bad) {
       const res = await get(tileUrl(layer, t, q), city)
       expect(res.statusCode, `${layer}?${q}: ${res.body}`).toBe(400)
       expect(res.json()).toMatchObject({ error: 'bad_filter', message: expect.any(String) })
     }
+    // rev (the client's live revision counter) is taken and changes nothing.
+    const plain = await get(tileUrl('events', t, ''), city)
+    const revised = await get(tileUrl('events', t, 'rev=42'), city)
+    expect(revised.statusCode).toBe(plain.statusCode)
+    expect(revised.headers.etag).toBe(plain.headers.etag)
     for (const zxy of [
       '23/0/0',
       '3/8/0',

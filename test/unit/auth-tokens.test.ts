@@ -1,6 +1,6 @@
 import Fastify from 'fastify'
 import { describe, expect, it } from 'vitest'
-import { parseAdminArgs } from '../../server/auth/admin-args.ts'
+import { ADMIN_USAGE, parseAdminArgs } from '../../server/auth/admin-args.ts'
 import { authConfig } from '../../server/auth/config.ts'
 import { clearSessionCookie, registerAuth, setSessionCookie } from '../../server/auth/http.ts'
 import {
@@ -121,6 +121,70 @@ describe('admin command arguments', () => {
       ok: true,
       command: { cmd: 'set-active', name: 'wang', active: false },
     })
+  })
+
+  it('parses a department: --org on create-user, set-org NAME ORG|none', () => {
+    expect(
+      parseAdminArgs(['create-user', 'li', '--role', 'department-handler', '--org', 'DEPT-CGJ-371002']),
+    ).toEqual({
+      ok: true,
+      command: {
+        cmd: 'create-user',
+        name: 'li',
+        roles: ['department-handler'],
+        area: null,
+        org: 'DEPT-CGJ-371002',
+      },
+    })
+    expect(
+      parseAdminArgs(['create-user', 'li', '--role=department-handler', '--org=27', '--area=371002']),
+    ).toEqual({
+      ok: true,
+      command: { cmd: 'create-user', name: 'li', roles: ['department-handler'], area: '371002', org: '27' },
+    })
+    expect(parseAdminArgs(['set-org', 'li', 'DEPT-CGJ-371002'])).toEqual({
+      ok: true,
+      command: { cmd: 'set-org', name: 'li', org: 'DEPT-CGJ-371002' },
+    })
+    expect(parseAdminArgs(['set-org', 'li', '42'])).toEqual({
+      ok: true,
+      command: { cmd: 'set-org', name: 'li', org: '42' },
+    })
+    expect(parseAdminArgs(['set-org', 'li', 'none'])).toEqual({
+      ok: true,
+      command: { cmd: 'set-org', name: 'li', org: null },
+    })
+    expect(parseAdminArgs(['set-org', 'li', 'NONE'])).toMatchObject({ ok: true, command: { org: null } })
+  })
+
+  it('explains department usage errors', () => {
+    expect(parseAdminArgs(['set-org', 'li'])).toMatchObject({ ok: false, message: /department id or code/ })
+    expect(parseAdminArgs(['set-org'])).toMatchObject({ ok: false, message: /needs a NAME/ })
+    expect(parseAdminArgs(['set-org', 'li', '27', '28'])).toMatchObject({
+      ok: false,
+      message: /unexpected.*28/,
+    })
+    expect(parseAdminArgs(['set-org', 'li', '--org', '27'])).toMatchObject({
+      ok: false,
+      message: /not --org/,
+    })
+    expect(parseAdminArgs(['set-active', 'li', 'true', '--org', '27'])).toMatchObject({
+      ok: false,
+      message: /takes no --org/,
+    })
+    expect(parseAdminArgs(['create-user', 'li', '--role', 'department-handler', '--org'])).toMatchObject({
+      ok: false,
+      message: /--org needs a value/,
+    })
+    expect(parseAdminArgs(['set-org', 'li', '27', '--role', 'admin'])).toMatchObject({
+      ok: false,
+      message: /takes no --role/,
+    })
+  })
+
+  it('documents the department in the usage', () => {
+    expect(ADMIN_USAGE).toContain('--org ORG')
+    expect(ADMIN_USAGE).toContain('set-org NAME ORG|none')
   })
 
   it('explains usage errors', () => {

@@ -7,6 +7,7 @@ import { ROLE_IDS, type RoleId, sortRoles } from '../../lib/roles.ts'
 import { errorMessage, type RouterOutputs, trpc } from '../../trpc.ts'
 import { useSession } from '../auth/session.ts'
 import { type AreaChoice, AreaPicker } from './AreaPicker.tsx'
+import { DepartmentCell, type DepartmentChoice, DepartmentField } from './DepartmentPicker.tsx'
 import { TokensPanel } from './TokensPanel.tsx'
 
 export type UserRow = RouterOutputs['users']['list'][number]
@@ -144,6 +145,7 @@ function UsersTable({ users, onEdit, onReset, resetting }: UsersTableProps) {
           <th>{t('users.col.displayName')}</th>
           <th>{t('users.col.roles')}</th>
           <th>{t('users.col.area')}</th>
+          <th>{t('usersOrg.col')}</th>
           <th>{t('users.col.active')}</th>
           <th>{t('users.col.lastLogin')}</th>
           <th>{t('users.col.locked')}</th>
@@ -172,6 +174,9 @@ function UsersTable({ users, onEdit, onReset, resetting }: UsersTableProps) {
                 ) : (
                   <span className="dim">{t('users.wholeCity')}</span>
                 )}
+              </td>
+              <td>
+                <DepartmentCell department={user.department} />
               </td>
               <td>
                 <span className={user.active ? 'status status-ok' : 'status status-off'}>
@@ -231,7 +236,7 @@ interface UserDialogProps {
   onSaved: (username: string) => void
 }
 
-/** Create a user, or change one's display name, roles, area and whether the account is active. */
+/** Create a user, or change one's display name, roles, area, department and whether it is active. */
 function UserDialog({ user, onClose, onCreated, onSaved }: UserDialogProps) {
   const { t, role, server } = useI18n()
   const { me } = useSession()
@@ -248,6 +253,7 @@ function UserDialog({ user, onClose, onCreated, onSaved }: UserDialogProps) {
         ? { code: null, name: t('users.wholeCity') }
         : { code: me.area.code, name: me.area.name },
   )
+  const [department, setDepartment] = useState<DepartmentChoice | null>(user?.department ?? null)
   const [active, setActive] = useState(user?.active ?? true)
   const [problem, setProblem] = useState<string | null>(null)
 
@@ -262,6 +268,7 @@ function UserDialog({ user, onClose, onCreated, onSaved }: UserDialogProps) {
   const pending = create.isPending || update.isPending
   const failure = create.error ?? update.error
 
+  const needsDepartment = roles.includes('department-handler')
   const toggleRole = (id: RoleId) =>
     setRoles((current) =>
       current.includes(id) ? current.filter((r) => r !== id) : sortRoles([...current, id]),
@@ -271,6 +278,11 @@ function UserDialog({ user, onClose, onCreated, onSaved }: UserDialogProps) {
     event.preventDefault()
     if (!user && username.trim().length < 2) return setProblem(t('users.usernameRequired'))
     if (roles.length === 0) return setProblem(t('users.rolesRequired'))
+    const previousDepartment = user?.department?.id ?? null
+    const rolesChanged = !user || roles.join() !== sortRoles(user.roles).join()
+    // As the server: asked when roles or the department change (older handlers keep working).
+    if (needsDepartment && !department && (rolesChanged || previousDepartment !== null))
+      return setProblem(t('usersOrg.required'))
     setProblem(null)
     const name = displayName.trim()
     if (!user) {
@@ -279,6 +291,7 @@ function UserDialog({ user, onClose, onCreated, onSaved }: UserDialogProps) {
         ...(name ? { displayName: name } : {}),
         roles,
         areaCode: area.code,
+        ...(department ? { department: department.id } : {}),
       })
       return
     }
@@ -286,8 +299,9 @@ function UserDialog({ user, onClose, onCreated, onSaved }: UserDialogProps) {
     update.mutate({
       id: user.id,
       ...(name && name !== user.displayName ? { displayName: name } : {}),
-      ...(roles.join() !== sortRoles(user.roles).join() ? { roles } : {}),
+      ...(rolesChanged ? { roles } : {}),
       ...(area.code !== previousArea ? { areaCode: area.code } : {}),
+      ...((department?.id ?? null) !== previousDepartment ? { department: department?.id ?? null } : {}),
       ...(active !== user.active ? { active } : {}),
     })
   }
@@ -365,6 +379,13 @@ function UserDialog({ user, onClose, onCreated, onSaved }: UserDialogProps) {
             <span className="field-label">{t('area.label')}</span>
             <AreaPicker value={area} onChange={setArea} allowWholeCity={wholeCity} testId="user-form-area" />
           </div>
+          <DepartmentField
+            value={department}
+            onChange={setDepartment}
+            required={needsDepartment}
+            invalid={needsDepartment && !department && problem === t('usersOrg.required')}
+            areaCode={area.code}
+          />
           {user && (
             <label className="check">
               <input

@@ -4,6 +4,8 @@ import { type MessageKey, useI18n } from '../../i18n/index.ts'
 import { type Bbox, isValidBbox, unionBbox } from '../../lib/bbox.ts'
 import type { Theme } from '../../lib/url-state.ts'
 import { errorMessage, type RouterOutputs, trpc } from '../../trpc.ts'
+import { UploadList } from '../attachments/UploadList.tsx'
+import { enqueuePhotos, type PickedPhoto } from '../attachments/uploads.ts'
 import { useSession } from '../auth/session.ts'
 import { EventAlert } from '../workbench/EventView.tsx'
 import { labelOf } from '../workbench/labels.ts'
@@ -23,6 +25,7 @@ import {
   PRIORITIES,
   parseCoordinate,
 } from './intake-form.ts'
+import { PhotoPicker } from './PhotoPicker.tsx'
 
 type IntakeResult = NonNullable<RouterOutputs['events']['intake']>
 
@@ -48,6 +51,7 @@ export function IntakePage({ theme, onOpenEvent }: IntakePageProps) {
   const [problems, setProblems] = useState<IntakeProblem[]>([])
   const [result, setResult] = useState<IntakeResult | null>(null)
   const [error, setError] = useState<LoopError | null>(null)
+  const [photos, setPhotos] = useState<PickedPhoto[]>([])
   const sending = useRef(false)
 
   const meta = useQuery(trpc.map.meta.queryOptions())
@@ -86,7 +90,11 @@ export function IntakePage({ theme, onOpenEvent }: IntakePageProps) {
     sending.current = true
     try {
       const r = await intake.mutateAsync(built.body)
-      if (r) setResult(r)
+      if (r) {
+        setResult(r)
+        // The event exists now: its photos are sent after it (a failed upload loses no report).
+        enqueuePhotos(r.id, photos)
+      }
     } catch (err) {
       setError(loopError(err))
     } finally {
@@ -100,6 +108,7 @@ export function IntakePage({ theme, onOpenEvent }: IntakePageProps) {
     setProblems([])
     setForm(emptyIntakeForm(initialSource))
     setKey(newIdempotencyKey())
+    setPhotos([])
   }
 
   return (
@@ -117,7 +126,10 @@ export function IntakePage({ theme, onOpenEvent }: IntakePageProps) {
         </header>
 
         {result ? (
-          <IntakeResultCard result={result} onOpen={onOpenEvent} onAgain={again} />
+          <>
+            <IntakeResultCard result={result} onOpen={onOpenEvent} onAgain={again} />
+            <UploadList eventId={result.id} />
+          </>
         ) : (
           <form className="intake-form" data-testid="intake-form" onSubmit={submit} noValidate>
             <div className="intake-fields table-card">
@@ -233,14 +245,7 @@ export function IntakePage({ theme, onOpenEvent }: IntakePageProps) {
                   ))}
                 </select>
               </label>
-              {patrol && (
-                <div className="field">
-                  <span className="field-label">{t('intake.photos')}</span>
-                  <p className="field-note" data-testid="intake-photos-note">
-                    {t('intake.photosUnavailable')}
-                  </p>
-                </div>
-              )}
+              <PhotoPicker photos={photos} onChange={setPhotos} disabled={intake.isPending} />
             </div>
 
             <div className="intake-where table-card">

@@ -4,10 +4,12 @@ import { ConfirmButton } from '../../components/ConfirmButton.tsx'
 import { type MessageKey, useI18n } from '../../i18n/index.ts'
 import type { Theme } from '../../lib/url-state.ts'
 import { errorMessage, type RouterOutputs, trpc, trpcClient } from '../../trpc.ts'
+import { EventPhotos } from '../attachments/EventPhotos.tsx'
 import { useSession } from '../auth/session.ts'
 import { ActionBar } from './ActionBar.tsx'
 import { labelOf } from './labels.ts'
 import { MiniMap } from './MiniMap.tsx'
+import { NoticesCard } from './NoticesCard.tsx'
 import { RemainingBadge } from './RemainingBadge.tsx'
 import { TaskList } from './TaskList.tsx'
 import { type LoopError, useLoopMutation } from './use-loop-mutation.ts'
@@ -135,6 +137,7 @@ export function EventView({ id, theme, onClose, onOpen }: EventViewProps) {
                 ]}
               />
               {d?.body && <p className="feature-text">{d.body}</p>}
+              <EventPhotos eventId={id} archived={status === 'archived'} />
 
               <section className="wb-section" data-testid="event-tasks" aria-label={t('wb.tasks')}>
                 <h3 className="card-title small">{t('wb.tasks')}</h3>
@@ -191,6 +194,7 @@ export function EventView({ id, theme, onClose, onOpen }: EventViewProps) {
                   )}
                 </section>
               )}
+              {e.notices.length > 0 && <NoticesCard eventId={id} notices={e.notices} onOpen={onOpen} />}
             </div>
 
             <div className="wb-event-side">

@@ -229,6 +229,11 @@ function QueueRow({
         {item.openTasks > 0 && (
           <span className="chip wb-chip-tasks">{t('wb.openTasks', { n: item.openTasks })}</span>
         )}
+        {item.supervisions > 0 && !CLOSED.includes(item.status) && (
+          <span className="chip chip-danger" data-testid={`queue-supervised-${item.id}`}>
+            {t('wb.supervisedChip', { n: item.supervisions })}
+          </span>
+        )}
       </td>
       <td className="cell-clip wb-col-wide" title={category.join(' › ')}>
         {category[category.length - 1] ?? t('common.none')}

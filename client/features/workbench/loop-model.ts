@@ -11,6 +11,7 @@ export const QUEUE_NAMES = [
   'overdue',
   'awaiting_follow_up',
   'extensions',
+  'supervised',
 ] as const
 export type QueueName = (typeof QUEUE_NAMES)[number]
 
