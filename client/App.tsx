@@ -16,9 +16,11 @@ import { KpiPage } from './features/kpi/KpiPage.tsx'
 import { LayerPanel } from './features/layers/LayerPanel.tsx'
 import { TimeSlider } from './features/layers/TimeSlider.tsx'
 import { useLayerData } from './features/layers/use-layer-data.ts'
+import { LoopAdminPage } from './features/loop-admin/LoopAdminPage.tsx'
 import { PeoplePage } from './features/people/PeoplePage.tsx'
 import { MapSearchResults } from './features/search/MapSearchResults.tsx'
 import { WorkbenchPage } from './features/workbench/WorkbenchPage.tsx'
+import { useLiveEvents } from './hooks/use-live.ts'
 import { useViewState } from './hooks/use-view-state.ts'
 import { DEFAULT_LANG, I18nProvider, isLang, type Lang, useI18n } from './i18n/index.ts'
 import { type Bbox, isValidBbox, unionBbox } from './lib/bbox.ts'
@@ -35,6 +37,9 @@ import {
   type PickedFeature,
 } from './map/MapView.tsx'
 import { errorMessage, type GridNode, trpc } from './trpc.ts'
+
+/** The map refetches live changes at most this often (tiles are dearer than a queue). */
+const MAP_LIVE_GAP_MS = 5000
 
 /** Areas flown to are never zoomed in beyond this, however small they are. */
 const FIT_MAX_ZOOM = 17
@@ -143,6 +148,7 @@ function Shell({ onThemeChange, onLangChange, ...workspace }: ShellProps) {
       {page === 'kpi' && <KpiPage theme={view.theme} />}
       {page === 'people' && <PeoplePage gridCode={view.grid} />}
       {page === 'users' && <UsersPage />}
+      {page === 'loop-admin' && <LoopAdminPage />}
       {page === 'audit' && <AuditPage />}
     </div>
   )
@@ -240,6 +246,11 @@ function Workspace({
   // The one map's layers (features/layers): state in the URL, data from map.meta/map.counts.
   const [bounds, setBounds] = useState<Bbox | null>(null)
   const layerData = useLayerData(view.layers, bounds)
+  // Live (events.live): the counts and the events' tiles follow new events and every transition,
+  // refetched at most every 5 s (an unattended wall display stays current).
+  const live = useLiveEvents(me.permissions.includes('events.read') && view.layers.on.events, {
+    gapMs: MAP_LIVE_GAP_MS,
+  })
   const setLayers = useCallback((layers: MapLayers) => update({ layers }), [update])
   const setTime = useCallback(
     (time: DayRange | null) => update({ layers: { ...view.layers, time } }),
@@ -314,6 +325,7 @@ function Workspace({
           categories={layerData.categories}
           basemap={layerData.basemap.basemap}
           eventPoints={layerData.points.points}
+          liveRevision={live.revision}
           selectedFeature={view.feature}
           onPickFeature={pickFeature}
           onBoundsChange={setBounds}

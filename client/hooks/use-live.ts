@@ -8,28 +8,40 @@ const REFETCH_GAP_MS = 400
 
 /**
  * Live updates of the closed loop (events.live over SSE): every message, and every reconnection
- * (after which missed messages are unknown), refetches the event queries on screen — at most once
- * per REFETCH_GAP_MS, however many messages arrive.
+ * (after which missed messages are unknown), refetches the event and map queries on screen: at
+ * once, and then at most once per `gapMs` (default 400 ms) however many messages arrive.
  */
-export function useLiveEvents(enabled = true) {
+export function useLiveEvents(enabled = true, opts: { gapMs?: number } = {}) {
+  const gapMs = opts.gapMs ?? REFETCH_GAP_MS
+  /** Bumped once per refetch: the map's tiles take it as their revision (`rev`). */
+  const [revision, setRevision] = useState(0)
   const qc = useQueryClient()
   const [last, setLast] = useState<{ eventId: number; action: string | null; at: string } | null>(null)
   const count = useRef(0)
-  const pending = useRef<{ timer: ReturnType<typeof setTimeout> | null; events: Set<number> }>({
-    timer: null,
-    events: new Set(),
-  })
+  const started = useRef(false)
+  const pending = useRef<{
+    timer: ReturnType<typeof setTimeout> | null
+    events: Set<number>
+    lastFlush: number
+  }>({ timer: null, events: new Set(), lastFlush: 0 })
+  /** At once when nothing was refetched within `gapMs`; otherwise once at the end of the gap. */
   const refetch = (eventId: number | null) => {
     const p = pending.current
     if (eventId !== null) p.events.add(eventId)
     if (p.timer) return
-    p.timer = setTimeout(() => {
+    const flush = () => {
       p.timer = null
+      p.lastFlush = Date.now()
       void qc.invalidateQueries({ queryKey: trpc.events.pathKey() })
+      void qc.invalidateQueries({ queryKey: trpc.map.pathKey() })
+      setRevision((r) => r + 1)
       for (const id of p.events)
         void qc.invalidateQueries({ queryKey: trpc.feature.get.queryKey({ kind: 'event', id }) })
       p.events.clear()
-    }, REFETCH_GAP_MS)
+    }
+    const wait = p.lastFlush + gapMs - Date.now()
+    if (wait <= 0) flush()
+    else p.timer = setTimeout(flush, wait)
   }
   useEffect(
     () => () => {
@@ -40,7 +52,12 @@ export function useLiveEvents(enabled = true) {
   const sub = useSubscription(
     trpc.events.live.subscriptionOptions(undefined, {
       enabled,
-      onStarted: () => refetch(null),
+      // The first start finds the queries just loaded; a restart (after a drop) may have missed
+      // messages: refetch then.
+      onStarted: () => {
+        if (started.current) refetch(null)
+        started.current = true
+      },
       onData: (m) => {
         if (m.kind === 'hello') return
         count.current++
@@ -49,5 +66,5 @@ export function useLiveEvents(enabled = true) {
       },
     }),
   )
-  return { status: sub.status, last, received: count.current }
+  return { status: sub.status, last, received: count.current, revision }
 }

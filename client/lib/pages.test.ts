@@ -4,8 +4,8 @@ import { allowedPage, isPage, pagesFor } from './pages.ts'
 describe('pages', () => {
   it('offers the map to everyone and the others per permission', () => {
     expect(pagesFor([])).toEqual(['map'])
-    expect(pagesFor(['grid.read', 'users.manage'])).toEqual(['map', 'users'])
-    expect(pagesFor(['audit.read', 'users.manage'])).toEqual(['map', 'users', 'audit'])
+    expect(pagesFor(['grid.read', 'users.manage'])).toEqual(['map', 'users', 'loop-admin'])
+    expect(pagesFor(['audit.read', 'users.manage'])).toEqual(['map', 'users', 'loop-admin', 'audit'])
     expect(pagesFor(['people.read'])).toEqual(['map', 'people'])
   })
 
@@ -13,6 +13,8 @@ describe('pages', () => {
     expect(allowedPage('audit', ['users.manage'])).toBe('map')
     expect(allowedPage('audit', ['audit.read'])).toBe('audit')
     expect(allowedPage('map', [])).toBe('map')
+    expect(allowedPage('loop-admin', ['events.write'])).toBe('map')
+    expect(allowedPage('loop-admin', ['users.manage'])).toBe('loop-admin')
   })
 
   it('knows its pages', () => {

@@ -1,5 +1,5 @@
 /** The pages of the app and the permission each needs; the map is everyone's. */
-export const PAGES = ['map', 'workbench', 'intake', 'kpi', 'people', 'users', 'audit'] as const
+export const PAGES = ['map', 'workbench', 'intake', 'kpi', 'people', 'users', 'loop-admin', 'audit'] as const
 export type Page = (typeof PAGES)[number]
 
 const NEEDS: Record<Page, string | null> = {
@@ -9,6 +9,7 @@ const NEEDS: Record<Page, string | null> = {
   kpi: 'events.read',
   people: 'people.read',
   users: 'users.manage',
+  'loop-admin': 'users.manage',
   audit: 'audit.read',
 }
 

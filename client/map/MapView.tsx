@@ -84,6 +84,8 @@ export interface MapViewProps {
   basemap?: BasemapSource | null
   /** All-points mode: every event from GET /points/events.bin (hooks/use-event-points.ts). */
   eventPoints?: EventPoints | null
+  /** Bumped by live updates: the events' tiles are fetched again (hooks/use-live.ts). */
+  liveRevision?: number
   /** The picked feature (URL `feature=`): highlighted where its layer draws it. */
   selectedFeature?: FeatureRef | null
   /** Its geometry once known (feature.get): ringed whether or not its layer is on. */
@@ -355,6 +357,7 @@ export function MapView(props: MapViewProps) {
     categories,
     selected: selectedFeature,
     eventPoints: props.eventPoints ?? null,
+    revision: props.liveRevision ?? 0,
   })
   const pickedPoint =
     pickedAt && selectedFeature?.kind === pickedAt.kind && selectedFeature.id === pickedAt.id

@@ -38,6 +38,7 @@ export function styleContext(options: StyleOptions): LayerContext {
     topCategories: [],
     selected: options.selected ?? null,
     pulse: -1,
+    revision: 0,
   }
 }
 

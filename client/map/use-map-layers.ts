@@ -49,11 +49,14 @@ export interface DeckLayerInputs {
   categories: readonly MapCategory[]
   selected: FeatureRef | null
   eventPoints: EventPoints | null
+  /** Live revision of the events (LayerContext.revision). */
+  revision?: number
 }
 
 /** The deck.gl layers of the map's state: the registry's, with the binary points under the events. */
 export function useDeckLayers(inputs: DeckLayerInputs): Layer[] {
   const { origin, theme, scale, layers, can, zoom, categories, selected, eventPoints } = inputs
+  const revision = inputs.revision ?? 0
   const topCategories = useMemo(() => categories.filter((c) => c.level === 1), [categories])
   const categoryIndex = useMemo(
     () => new Map(topCategories.map((c, i) => [c.code, i] as const)),
@@ -78,6 +81,7 @@ export function useDeckLayers(inputs: DeckLayerInputs): Layer[] {
       topCategories,
       selected,
       pulse,
+      revision,
     }
     const registry = deckLayersOf(ctx)
     if (!points || !colours) return registry
@@ -105,6 +109,7 @@ export function useDeckLayers(inputs: DeckLayerInputs): Layer[] {
     topCategories,
     selected,
     pulse,
+    revision,
     points,
     colours,
   ])

@@ -9,9 +9,7 @@ import {
   lockEvent,
   QUEUES,
   queueItems,
-  responsibilityRows,
   updateEvent,
-  upsertResponsibilities,
 } from '../../db/queries/loop.queries.ts'
 import { noticeMerged, noticesAbout } from '../../db/queries/notices.queries.ts'
 import { actorFields, actorOf } from '../auth/audit.ts'
@@ -405,59 +403,6 @@ export const eventsRouter = router({
           after: { days: input.days.length },
         })
         return { year: input.year, days: input.days.length }
-      }),
-  }),
-
-  responsibilities: router({
-    list: reader
-      .input(
-        z
-          .object({
-            categoryCode: z
-              .string()
-              .regex(/^\d{1,12}$/)
-              .optional(),
-          })
-          .strict(),
-      )
-      .query(async ({ ctx, input }) => responsibilityRows(ctx.db, input.categoryCode)),
-    upsert: requirePermission('users.manage')
-      .input(
-        z
-          .object({
-            items: z
-              .array(
-                z
-                  .object({
-                    categoryCode: z.string().regex(/^\d{1,12}$/),
-                    areaLevel: z.union([z.literal(1), z.literal(2), z.literal(3)]),
-                    leadDepartment: z.string().trim().min(1).max(40),
-                    coDepartments: z.array(z.string().trim().min(1).max(40)).max(10),
-                    timeLimit: z.number().int().min(1).max(720),
-                    timeLimitUnit: z.enum(['working_hours', 'working_days']),
-                    basis: z.string().trim().max(200).nullable(),
-                  })
-                  .strict(),
-              )
-              .min(1)
-              .max(5000),
-          })
-          .strict(),
-      )
-      .mutation(async ({ ctx, input }) => {
-        const r = await upsertResponsibilities(ctx.db, input.items)
-        if (r.unknown.length)
-          throw new TRPCError({
-            code: 'BAD_REQUEST',
-            message: `未知的分类代码：${r.unknown.slice(0, 10).join('、')} / unknown category codes: ${r.unknown.slice(0, 10).join(', ')}`,
-          })
-        await ctx.audit({
-          ...actorFields(actorOf(ctx.principal, httpOf(ctx)?.req.ip)),
-          action: 'responsibilities.upsert',
-          objectType: 'responsibilities',
-          after: { items: r.written },
-        })
-        return r
       }),
   }),
 })

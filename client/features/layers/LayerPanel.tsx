@@ -50,6 +50,7 @@ export function LayerPanel(props: LayerPanelProps) {
       topCategories,
       selected: null,
       pulse: -1,
+      revision: 0,
     }),
     [theme, layers, props.canTags, zoom, topCategories],
   )

@@ -94,7 +94,8 @@ function eventsDeck(ctx: LayerContext): Layer[] {
     aggregation: ctx.layers.events.agg,
     points: ctx.layers.events.points,
   }
-  const data = tileUrl(ctx.origin, 'events', ctx.layers, ctx.can)
+  const url = tileUrl(ctx.origin, 'events', ctx.layers, ctx.can)
+  const data = ctx.revision ? `${url}${url.includes('?') ? '&' : '?'}rev=${ctx.revision}` : url
   const out: Layer[] = []
   if (ctx.zoom < EVENT_POINTS_MIN_ZOOM && !props.points) {
     out.push(

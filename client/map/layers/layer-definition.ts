@@ -29,6 +29,8 @@ export interface LayerContext {
   selected: FeatureRef | null
   /** 0..1, advancing while overdue events pulse; -1 when motion is reduced (no pulse). */
   pulse: number
+  /** Bumped by live updates (events.live): the events' tiles are fetched again with `rev`. */
+  revision: number
 }
 
 /** Where a MapLibre layer goes in the style: fills under boundaries, points over them, labels on top. */
