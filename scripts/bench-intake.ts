@@ -11,6 +11,7 @@ import { createServer } from '../server/app.ts'
 import { appendAudit } from '../server/audit/audit.ts'
 import { createToken, revokeToken } from '../server/auth/admin.ts'
 import { parseEnv } from '../server/env.ts'
+import { liveBus } from '../server/loop/live.ts'
 import { createPiiCipher, loadMasterKey } from '../server/security/pii.ts'
 import { progressBar, redact } from '../server/start.ts'
 
@@ -71,6 +72,8 @@ async function main() {
     rateRules: [],
     pii: cipher,
   })
+  // As in `npm start`: every published message is also relayed to other processes (NOTIFY).
+  const stopRelay = await liveBus.relayThrough(d)
   await app.listen({ port: 0, host: '127.0.0.1' })
   const addr = app.server.address()
   const base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`
@@ -218,6 +221,7 @@ async function main() {
   // The benchmark's requests stay (they are real events of the city now); remove them with
   // DELETE FROM events WHERE source = 'open311' AND body LIKE 'bench%' if wanted.
   await app.close()
+  await stopRelay()
   await revokeToken(d, { name: tokenName }, { actor: { name: 'bench:intake' }, audit })
   await d.close()
 }
