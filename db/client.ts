@@ -124,6 +124,8 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Database> {
         }
         if (buf) yield buf
       }
+      // A row the server refuses fails the pipeline with the server's error (postgres.js needed a
+      // patch for that: patches/postgres+3.4.9.patch; unpatched it waited for ever).
       await pipeline(Readable.from(lines()), writable)
       return n
     },

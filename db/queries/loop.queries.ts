@@ -493,7 +493,8 @@ export async function queueItems(
     nearly_due: sql`${open} AND e.due_at >= now() AND e.limit_ms > 0 AND e.clock_since IS NOT NULL
       AND (e.warned_at >= e.clock_since
         OR (e.due_at - now()) <= (e.limit_ms * (1 - ${opts.warnShare}::float8)) * interval '1 millisecond')`,
-    overdue: sql`${open} AND e.due_at < now()`,
+    // On a running clock: a paused event has no deadline (docs/loop.md).
+    overdue: sql`${open} AND e.due_at < now() AND e.clock_since IS NOT NULL`,
     awaiting_follow_up: sql`e.status = 'resolved'`,
     extensions: sql`e.status = 'extension_requested'`,
     // 督办件: supervised and still open; those escalated furthest first.

@@ -82,7 +82,7 @@ export async function markOverdue(
   const rows = await d.rows<{ id: number | string; status: string; path: string | null }>(sql`
     WITH due AS (
       SELECT e.id FROM events e
-      WHERE ${OPEN} AND e.due_at < ${now} AND ${markedSinceStart('overdue_at')} ${among(opts.only)}
+      WHERE ${OPEN} AND e.clock_since IS NOT NULL AND e.due_at < ${now} AND ${markedSinceStart('overdue_at')} ${among(opts.only)}
       ORDER BY e.due_at LIMIT ${opts.limit}
       FOR UPDATE SKIP LOCKED
     ), o AS (

@@ -33,6 +33,8 @@ export interface Lifecycle {
   status: EventStatus
   departmentId: number | null
   dueAt: number
+  /** The time limit in working ms (with approved extensions); null when never dispatched. */
+  limitMs: number | null
   resolvedAt: number | null
   satisfaction: Satisfaction | null
   updatedAt: number
@@ -62,6 +64,9 @@ export function addWorkingDays(t: number, n: number): number {
   }
   return x
 }
+
+/** One working day of the calendar, in ms. */
+export const WORKING_DAY_MS = 7 * HOUR
 
 /** The deadline for a time limit. Working hours are counted round the clock: urgent work does not wait. */
 export function dueFrom(t: number, value: number, unit: TimeLimitUnit): number {
@@ -143,6 +148,7 @@ class Timeline implements Lifecycle {
   departmentId: number | null = null
   resolvedAt: number | null = null
   satisfaction: Satisfaction | null = null
+  limitMs: number | null = null
   updatedAt: number
   last: number
   private open = true
@@ -222,6 +228,8 @@ export function simulateLifecycle(
     return tl
   }
   const dept = route.department
+  // A working day is 7 working hours (09:00–12:00, 13:30–17:30; server/domain/calendar.ts).
+  tl.limitMs = limit.unit === 'working_hours' ? limit.value * HOUR : limit.value * WORKING_DAY_MS
   let at = urgent
     ? tl.last + between(rng, 3 * MIN, 20 * MIN)
     : desk(tl.last + between(rng, 10 * MIN, 2 * HOUR), rng)
@@ -255,9 +263,13 @@ export function simulateLifecycle(
   if (!urgent && rng.chance(0.05)) {
     at = office(tl.last + Math.max(HOUR, (tl.dueAt - tl.last) * 0.5), rng)
     tl.step(at, 'request_extension', 'extension_requested', dept, rng.pick(EXTENSION_NOTES))
-    const newDue = addWorkingDays(tl.dueAt, rng.int(3, 10))
+    const days = rng.int(3, 10)
+    const newDue = addWorkingDays(tl.dueAt, days)
     at = desk(tl.last + between(rng, 2 * HOUR, DAY), rng)
-    if (tl.step(at, 'approve_extension', 'in_progress', intake, `同意延期至${fmt(newDue)}`)) tl.dueAt = newDue
+    if (tl.step(at, 'approve_extension', 'in_progress', intake, `同意延期至${fmt(newDue)}`)) {
+      tl.dueAt = newDue
+      tl.limitMs = (tl.limitMs ?? 0) + days * WORKING_DAY_MS
+    }
   }
   // Most work is done well within the limit; a few run over (超期).
   const due = tl.dueAt

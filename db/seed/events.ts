@@ -57,6 +57,7 @@ export interface GeneratedEvent {
   priority: number
   departmentId: number | null
   dueAt: number
+  limitMs: number | null
   resolvedAt: number | null
   satisfaction: Lifecycle['satisfaction']
   updatedAt: number
@@ -298,6 +299,7 @@ export function* generateEvents(
       priority,
       departmentId: life.departmentId,
       dueAt: life.dueAt,
+      limitMs: life.limitMs,
       resolvedAt: life.resolvedAt,
       satisfaction: life.satisfaction,
       updatedAt: life.updatedAt,
@@ -310,15 +312,48 @@ export function* generateEvents(
 }
 
 const EVENT_COLUMNS =
-  'id source external_id category_id title body reported_at address status priority department_id due_at resolved_at satisfaction updated_at geom'.split(
+  'id source external_id category_id title body reported_at address status priority department_id due_at resolved_at satisfaction updated_at geom limit_ms used_ms clock_since'.split(
     ' ',
   )
 const ACTION_COLUMNS = 'id event_id at action from_status to_status actor_org_id note'.split(' ')
 
 const date = (t: number | null) => (t === null ? null : new Date(t))
 
+const RUNNING: ReadonlySet<EventStatus> = new Set(['dispatched', 'signed', 'in_progress'])
+const PAUSED: ReadonlySet<EventStatus> = new Set(['returned', 'parked', 'extension_requested'])
+
+/**
+ * The clock of a generated event as the loop keeps it (docs/loop.md "Time limits"): running
+ * events have their clock started at their last step, with the working time used up to then;
+ * paused ones (returned, parked, awaiting an extension) have no deadline; one never dispatched
+ * has no limit. The working time used is the share of the limit the wall-clock span took
+ * (the generator's deadlines are not on the server's calendar).
+ */
+export function clockOf(e: GeneratedEvent): {
+  dueAt: Date | null
+  limitMs: number | null
+  usedMs: number
+  clockSince: Date | null
+} {
+  if (e.limitMs === null || e.status === 'received')
+    return {
+      dueAt: e.status === 'received' ? null : new Date(e.dueAt),
+      limitMs: null,
+      usedMs: 0,
+      clockSince: null,
+    }
+  const until = e.resolvedAt ?? e.updatedAt
+  const share = Math.min(2, Math.max(0, (until - e.reportedAt) / Math.max(1, e.dueAt - e.reportedAt)))
+  const usedMs = Math.round(e.limitMs * share)
+  if (RUNNING.has(e.status))
+    return { dueAt: new Date(e.dueAt), limitMs: e.limitMs, usedMs, clockSince: new Date(e.updatedAt) }
+  if (PAUSED.has(e.status)) return { dueAt: null, limitMs: e.limitMs, usedMs, clockSince: null }
+  return { dueAt: new Date(e.dueAt), limitMs: e.limitMs, usedMs, clockSince: null }
+}
+
 function* eventRows(batch: EventBatch, firstId: number) {
-  for (const e of batch.events)
+  for (const e of batch.events) {
+    const clock = clockOf(e)
     yield [
       firstId + e.seq,
       e.source,
@@ -331,12 +366,16 @@ function* eventRows(batch: EventBatch, firstId: number) {
       e.status,
       e.priority,
       e.departmentId,
-      new Date(e.dueAt),
+      clock.dueAt,
       date(e.resolvedAt),
       e.satisfaction,
       new Date(e.updatedAt),
       ewktPoint([e.lon, e.lat]),
+      clock.limitMs,
+      clock.usedMs,
+      clock.clockSince,
     ]
+  }
 }
 
 function* actionRows(batch: EventBatch, firstId: number, firstActionId: number) {

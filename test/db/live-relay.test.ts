@@ -1,4 +1,4 @@
-import { inject, it as test } from 'vitest'
+import { beforeAll, inject, it as test } from 'vitest'
 import { type Database, openDatabase } from '../../db/client.ts'
 import { LiveBus, type LiveMessage } from '../../server/loop/live.ts'
 import { backend, dbDescribe, testDb } from './harness.ts'
@@ -28,8 +28,13 @@ const message = (eventId: number, gridPath: string) => ({
 })
 
 dbDescribe('live bus relay between server processes (LISTEN/NOTIFY)', () => {
+  let d: Database
+  // The shared test city (seeded once per worker) in the hook, with the hooks' longer timeout.
+  beforeAll(async () => {
+    d = await testDb()
+  })
+
   test('a message published in one process reaches the other, once, and only inside its area', async (ctx) => {
-    const d = await testDb()
     if (backend === 'pglite') {
       // PGlite is one process: the relay is a no-op and the bus delivers locally.
       const bus = new LiveBus()

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { EventStatus } from '../../db/schema/events.ts'
 import {
+  clockOf,
   type EventsContext,
   eventHotspots,
   type GeneratedAction,
@@ -262,6 +263,17 @@ describe('event generator', () => {
         e,
       )
       check(e.dueAt > e.reportedAt, 'due after reported', e)
+      // The clock as the loop keeps it: running → started, with a deadline; paused → no deadline;
+      // never dispatched → no limit.
+      const clock = clockOf(e)
+      const running = ['dispatched', 'signed', 'in_progress'].includes(e.status)
+      const paused = ['returned', 'parked', 'extension_requested'].includes(e.status)
+      check(running === (clock.clockSince !== null), 'clock runs iff running', e)
+      if (running) check(clock.dueAt !== null && (clock.limitMs ?? 0) > 0, 'running: due and limit', e)
+      if (paused) check(clock.dueAt === null && (clock.limitMs ?? 0) > 0, 'paused: no deadline', e)
+      if (e.status === 'received')
+        check(clock.dueAt === null && clock.limitMs === null, 'received: no clock', e)
+      check(clock.usedMs >= 0 && clock.usedMs <= 2 * (clock.limitMs ?? 0), 'used in range', e)
       check(
         (e.departmentId !== null) === tl.some((a) => a.action === 'dispatch'),
         'department iff dispatched',
