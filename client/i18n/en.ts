@@ -686,7 +686,6 @@ export const en: Messages = {
   'intake.priority.3': '3 · normal',
   'intake.priority.4': '4 · low',
   'intake.photos': 'Photos',
-  'intake.photosUnavailable': 'Photos cannot be uploaded yet: the server has no upload endpoint.',
   'intake.location': 'Location',
   'intake.locate': 'Use my location',
   'intake.locating': 'Locating…',

@@ -677,7 +677,6 @@ export const zhCN = {
   'intake.priority.3': '3 级 · 一般',
   'intake.priority.4': '4 级 · 较缓',
   'intake.photos': '现场照片',
-  'intake.photosUnavailable': '暂不支持上传照片：服务端尚无上传接口。',
   'intake.location': '位置',
   'intake.locate': '使用当前定位',
   'intake.locating': '正在定位…',

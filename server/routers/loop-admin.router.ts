@@ -1,4 +1,5 @@
 import { TRPCError } from '@trpc/server'
+import { sql } from 'drizzle-orm'
 import { z } from 'zod'
 import type { Database } from '../../db/client.ts'
 import { LOOP_DEFAULTS, type LoopSettings } from '../../db/queries/loop.queries.ts'
@@ -8,6 +9,7 @@ import {
   departmentKinds,
   insertRule,
   type RuleInput,
+  type RuleRow,
   ruleById,
   ruleIdAt,
   rulePage,
@@ -193,6 +195,19 @@ const conflict = (code: string, level: 1 | 2 | 3) =>
  * name, and the loop settings (warning share, duplicate radius and days). The calendar is edited
  * through `events.calendar.setYear`.
  */
+/** Whether a stored rule still is what an editor loaded (the fields a rule is edited by). */
+function sameRule(r: RuleRow, e: RuleSent): boolean {
+  return (
+    r.categoryCode === e.categoryCode &&
+    r.areaLevel === e.areaLevel &&
+    r.leadDepartment === e.leadDepartment &&
+    r.coDepartments.join('|') === e.coDepartments.join('|') &&
+    r.timeLimit === e.timeLimit &&
+    r.timeLimitUnit === e.timeLimitUnit &&
+    (r.basis ?? '') === (e.basis ?? '')
+  )
+}
+
 export const loopAdminRouter = router({
   /** The department kinds a rule may name, with the levels where such a department exists. */
   departmentKinds: admin.query(({ ctx }) => departmentKinds(ctx.db)),
@@ -214,7 +229,16 @@ export const loopAdminRouter = router({
 
     /** Add a rule, or (with `id`) change one; the category and level may not clash with another rule. */
     save: admin
-      .input(z.object({ id: id.optional(), rule: ruleInput }).strict())
+      .input(
+        z
+          .object({
+            id: id.optional(),
+            rule: ruleInput,
+            /** The rule as the editor loaded it: a save over someone else's change is refused. */
+            expected: ruleInput.optional(),
+          })
+          .strict(),
+      )
       .mutation(async ({ ctx, input }) => {
         const { problems, rules } = await check(ctx.db, [input.rule])
         const ready = rules[0]
@@ -227,6 +251,7 @@ export const loopAdminRouter = router({
           if (clash !== null) throw conflict(rule.categoryCode, rule.areaLevel)
           ruleId = await insertRule(ctx.db, categoryId, rule)
         } else {
+          await ctx.db.rows(sql`SELECT id FROM responsibilities WHERE id = ${input.id} FOR UPDATE`)
           const old = await ruleById(ctx.db, input.id)
           if (!old)
             throw new TRPCError({
@@ -234,6 +259,11 @@ export const loopAdminRouter = router({
               message: `没有规则 ${input.id}（可能已被删除）/ no rule ${input.id} (it may have been deleted)`,
             })
           if (clash !== null && clash !== input.id) throw conflict(rule.categoryCode, rule.areaLevel)
+          if (input.expected && !sameRule(old, input.expected))
+            throw new TRPCError({
+              code: 'CONFLICT',
+              message: `规则 ${input.id} 已被他人修改，请刷新后再改 / rule ${input.id} was changed by someone else meanwhile: reload it and edit again`,
+            })
           before = old
           ruleId = input.id
           await updateRule(ctx.db, ruleId, categoryId, rule)

@@ -216,6 +216,38 @@ dbDescribe('loop administration: responsibility list, settings, calendar', () =>
       timeLimit: 8,
       basis: null,
     })
+    // Two editors: the second saves over the first one's change with what it loaded: refused.
+    const loaded = rule({
+      coDepartments: [kinds[1], kinds[2]],
+      timeLimit: 8,
+      timeLimitUnit: 'working_hours',
+      basis: null,
+    })
+    await admin().loopAdmin.responsibilities.save({
+      id: added!.id,
+      rule: rule({ timeLimit: 9, timeLimitUnit: 'working_hours' }) as never,
+      expected: loaded as never,
+    })
+    const stale = await failure(
+      admin().loopAdmin.responsibilities.save({
+        id: added!.id,
+        rule: rule({ timeLimit: 2 }) as never,
+        expected: loaded as never,
+      }),
+    )
+    expect(stale.code).toBe('CONFLICT')
+    expect(stale.message).toMatch(/他人修改|changed by someone else/)
+    const listed = await admin().loopAdmin.responsibilities.list({ q: codes[0]!, areaLevel: 2, limit: 5000 })
+    expect(listed.items.find((r) => r.id === added!.id)?.timeLimit).toBe(9)
+    await admin().loopAdmin.responsibilities.save({
+      id: added!.id,
+      rule: rule({
+        timeLimit: 8,
+        timeLimitUnit: 'working_hours',
+        coDepartments: [kinds[1], kinds[2]],
+        basis: '  ',
+      }) as never,
+    })
     // Moving it onto another rule's category and level is refused.
     const other = await admin().loopAdmin.responsibilities.save({ rule: rule({ areaLevel: 3 }) as never })
     const clash = await failure(

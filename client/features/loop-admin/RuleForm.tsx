@@ -76,7 +76,24 @@ export function RuleForm({ rule, ctx, categories, kinds, onSaved, onCancel }: Ru
     setTried(true)
     const value = ruleValue(draft, ctx)
     if (!value) return
-    save.mutate({ ...(rule ? { id: rule.id } : {}), rule: value })
+    save.mutate(
+      rule
+        ? {
+            id: rule.id,
+            rule: value,
+            // As loaded: the server refuses the save if someone changed the rule meanwhile.
+            expected: {
+              categoryCode: rule.categoryCode,
+              areaLevel: rule.areaLevel,
+              leadDepartment: rule.leadDepartment,
+              coDepartments: rule.coDepartments,
+              timeLimit: rule.timeLimit,
+              timeLimitUnit: rule.timeLimitUnit,
+              basis: rule.basis,
+            },
+          }
+        : { rule: value },
+    )
   }
   const testId = rule ? `rule-form-${rule.id}` : 'rule-form-new'
 
