@@ -28,7 +28,10 @@ export interface EventFilters {
 }
 
 /** Past its due time and not closed (docs/layers.md). */
-const OVERDUE = sql.raw(`(e.due_at < now() AND e.status NOT IN ('resolved', 'followed_up', 'archived'))`)
+// A paused or unrouted event has no due_at: not overdue (false, never NULL: the tile carries 0).
+const OVERDUE = sql.raw(
+  `(coalesce(e.due_at < now(), false) AND e.status NOT IN ('resolved', 'followed_up', 'archived'))`,
+)
 
 const list = (values: readonly string[]) =>
   sql.join(
