@@ -4,6 +4,7 @@ import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { demoLogin, RESULTS_DIR, type RunningApp, startApp } from './app.ts'
 import { type BrowserSession, launchBrowser } from './browser.ts'
+import { leafPoint, submitSignIn } from './page-api.ts'
 
 /**
  * Photos on events in a real browser: a grid worker reports from a phone with two photos taken
@@ -16,32 +17,6 @@ import { type BrowserSession, launchBrowser } from './browser.ts'
 
 const SHOTS = join(RESULTS_DIR, 'e2e')
 const UPLOADS = '**/api/events/*/attachments'
-
-type GridNode = { id: number; code: string; level: number; childCount: number; center: [number, number] }
-
-async function query<T>(page: Page, path: string, input: unknown): Promise<T> {
-  return page.evaluate(
-    async ({ path, input }) => {
-      const res = await fetch(`/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`)
-      const body = await res.json()
-      if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(body)}`)
-      return body.result.data
-    },
-    { path, input },
-  ) as Promise<T>
-}
-
-/** A point inside a leaf grid of the caller's area. */
-async function leafPoint(page: Page): Promise<[number, number]> {
-  let nodes = await query<GridNode[]>(page, 'grid.children', { parentId: null })
-  for (let depth = 0; depth < 8; depth++) {
-    const node = nodes.find((n) => n.childCount > 0) ?? nodes[0]
-    if (!node) throw new Error('no grids in the caller’s area')
-    if (node.level >= 5 || node.childCount === 0) return node.center
-    nodes = await query<GridNode[]>(page, 'grid.children', { parentId: node.id })
-  }
-  throw new Error('the grid hierarchy is deeper than expected')
-}
 
 /** A JPEG drawn by the page's canvas (width × height, a gradient with a label), as bytes. */
 async function makeJpeg(page: Page, width: number, height: number, label: string): Promise<Buffer> {
@@ -87,11 +62,7 @@ describe.skipIf(!inject('parts').chromium.ok)('photos on events, in Chromium', (
         throw new Error(`${e.message}\npage errors:\n${browser.errors.join('\n')}`)
       })
     const login = demoLogin(app, role)
-    await page.getByTestId('signin-username').fill(login.username)
-    await page.getByTestId('signin-password').fill(login.password)
-    await page.getByTestId('signin-submit').click()
-    await page.getByTestId('signin').waitFor({ state: 'detached', timeout: 30_000 })
-    await page.getByTestId('loading').waitFor({ state: 'hidden', timeout: 120_000 })
+    await submitSignIn(page, login)
   }
 
   beforeAll(async () => {

@@ -4,6 +4,7 @@ import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { demoLogin, RESULTS_DIR, type RunningApp, startApp } from './app.ts'
 import { type BrowserSession, launchBrowser } from './browser.ts'
+import { mutate, query, submitSignIn } from './page-api.ts'
 
 /**
  * The loop's administration page in a real browser, as the administrator: a rule of the
@@ -22,32 +23,6 @@ type Rule = {
   coDepartments: string[]
   timeLimit: number
   timeLimitUnit: string
-}
-
-async function query<T>(page: Page, path: string, input: unknown): Promise<T> {
-  return page.evaluate(
-    async ({ path, input }) => {
-      const res = await fetch(`/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`)
-      const body = await res.json()
-      if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(body)}`)
-      return body.result.data
-    },
-    { path, input },
-  ) as Promise<T>
-}
-
-async function mutate(page: Page, path: string, input: unknown): Promise<{ status: number; body: unknown }> {
-  return page.evaluate(
-    async ({ path, input }) => {
-      const res = await fetch(`/trpc/${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(input),
-      })
-      return { status: res.status, body: await res.json() }
-    },
-    { path, input },
-  )
 }
 
 const rulesOf = async (page: Page, code: string) =>
@@ -77,10 +52,7 @@ describe.skipIf(!inject('parts').chromium.ok)('loop administration, in Chromium'
     await page.goto(app.url, { waitUntil: 'load' })
     await page.getByTestId('signin').waitFor({ state: 'visible', timeout: 60_000 })
     const login = demoLogin(app, 'admin')
-    await page.getByTestId('signin-username').fill(login.username)
-    await page.getByTestId('signin-password').fill(login.password)
-    await page.getByTestId('signin-submit').click()
-    await page.getByTestId('signin').waitFor({ state: 'detached', timeout: 30_000 })
+    await submitSignIn(page, login)
   }, 400_000)
 
   afterAll(async () => {

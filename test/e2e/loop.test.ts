@@ -4,6 +4,7 @@ import type { Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { demoLogin, RESULTS_DIR, type RunningApp, startApp } from './app.ts'
 import { type BrowserSession, launchBrowser } from './browser.ts'
+import { leafPoint, mutate, submitSignIn } from './page-api.ts'
 
 /**
  * One whole closed loop in a real browser, through the workbench and intake pages: the dispatcher
@@ -15,48 +16,6 @@ import { type BrowserSession, launchBrowser } from './browser.ts'
  */
 
 const SHOTS = join(RESULTS_DIR, 'e2e')
-
-type GridNode = { id: number; code: string; level: number; childCount: number; center: [number, number] }
-
-/** A tRPC query from inside the page, with the page's session cookie. */
-async function query<T>(page: Page, path: string, input: unknown): Promise<T> {
-  return page.evaluate(
-    async ({ path, input }) => {
-      const res = await fetch(`/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`)
-      const body = await res.json()
-      if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(body)}`)
-      return body.result.data
-    },
-    { path, input },
-  ) as Promise<T>
-}
-
-/** A tRPC mutation from inside the page; resolves to the HTTP status and the body. */
-async function mutate(page: Page, path: string, input: unknown): Promise<{ status: number; body: unknown }> {
-  return page.evaluate(
-    async ({ path, input }) => {
-      const res = await fetch(`/trpc/${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(input),
-      })
-      return { status: res.status, body: await res.json() }
-    },
-    { path, input },
-  )
-}
-
-/** A point surely inside a leaf grid of the caller's area (a grid's label point), under `code`. */
-async function leafPoint(page: Page, underCode?: string): Promise<[number, number]> {
-  let nodes = await query<GridNode[]>(page, 'grid.children', { parentId: null })
-  for (let depth = 0; depth < 8; depth++) {
-    const node = nodes.find((n) => n.code === underCode) ?? nodes.find((n) => n.childCount > 0) ?? nodes[0]
-    if (!node) throw new Error('no grids in the caller’s area')
-    if (node.level >= 5 || node.childCount === 0) return node.center
-    nodes = await query<GridNode[]>(page, 'grid.children', { parentId: node.id })
-  }
-  throw new Error('the grid hierarchy is deeper than expected')
-}
 
 const eventView = (page: Page) => page.getByTestId('event-view')
 
@@ -98,11 +57,7 @@ describe.skipIf(!inject('parts').chromium.ok)('the closed loop on the workbench,
     }
     await page.getByTestId('signin').waitFor({ state: 'visible', timeout: 60_000 })
     const login = demoLogin(app, role)
-    await page.getByTestId('signin-username').fill(login.username)
-    await page.getByTestId('signin-password').fill(login.password)
-    await page.getByTestId('signin-submit').click()
-    await page.getByTestId('signin').waitFor({ state: 'detached', timeout: 30_000 })
-    await page.getByTestId('loading').waitFor({ state: 'hidden', timeout: 120_000 })
+    await submitSignIn(page, login)
   }
 
   const openEvent = async (id: number) => {
